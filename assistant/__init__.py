@@ -1,0 +1,1 @@
+"""AI career assistant: answers grounded in the AI career guide."""

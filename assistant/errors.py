@@ -1,0 +1,21 @@
+"""Typed errors that the CLI and the UI turn into one-line messages."""
+
+
+class CareerAssistantError(Exception):
+    """Base class: its message is shown to the user as is, on one line."""
+
+
+class ConfigError(CareerAssistantError):
+    """A setting has an invalid value."""
+
+
+class BadInput(CareerAssistantError):
+    """A question, file or quiz answer the assistant cannot use."""
+
+
+class IndexMissing(CareerAssistantError):
+    """The vector index has not been built (or was built by another model)."""
+
+
+class BackendUnavailable(CareerAssistantError):
+    """A model, server or package the configured backend needs is missing or down."""

@@ -1,0 +1,1 @@
+"""Ingest: load guide files, chunk them by heading, and index them in Chroma."""
