@@ -1,0 +1,220 @@
+"""The `career-assistant` command: errors become one-line messages here, and only here."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from assistant.errors import BadInput, CareerAssistantError
+from assistant.settings import Settings, apply_offline_env, load_settings
+
+logger = logging.getLogger(__name__)
+
+YES_NO = {"yes": True, "y": True, "true": True, "no": False, "n": False, "false": False}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    apply_offline_env()
+    try:
+        settings = load_settings()
+        return int(args.handler(args, settings) or 0)
+    except CareerAssistantError as exc:
+        print(f"error: {_one_line(str(exc))}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="career-assistant",
+        description="An AI career assistant grounded in an AI career guide.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("ingest", help="index guide files (default: corpus/)")
+    p.add_argument("paths", nargs="*", type=Path, help="files or folders (default: the corpus folder)")
+    p.add_argument("--reset", action="store_true", help="rebuild the index from scratch")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(handler=_cmd_ingest)
+
+    p = sub.add_parser("ask", help="ask one question")
+    p.add_argument("question")
+    p.add_argument("--json", action="store_true", help="print the answer as JSON")
+    p.add_argument("--history", type=Path, help="a JSON file: [{role, content}, ...]")
+    p.set_defaults(handler=_cmd_ask)
+
+    p = sub.add_parser("recommend", help="recommend AI roles from the guide's quiz")
+    p.add_argument("--code", required=True, help="love writing code for its own sake? yes|no")
+    p.add_argument("--research", required=True, help="drawn to research and open-ended problems? yes|no")
+    p.add_argument("--stakeholders", required=True, help="enjoy working with business stakeholders? yes|no")
+    p.add_argument("--background", default="other", help="e.g. 'software engineer', 'data analyst'")
+    p.add_argument("--skills", nargs="*", default=[], help="skills you already have")
+    p.add_argument("--region", default=None, help="uk|us|global (for the salary shown)")
+    p.add_argument("--top", type=int, default=3, help="how many roles to show")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_cmd_recommend)
+
+    p = sub.add_parser("eval", help="run an eval dataset and write a report")
+    p.add_argument("--dataset", type=Path, default=None)
+    p.add_argument("--out", type=Path, default=Path("evals/out"))
+    p.add_argument("--config", default="ours", help="ours | naive | both")
+    p.add_argument("--limit", type=int, default=None, help="only the first N items")
+    p.set_defaults(handler=_cmd_eval)
+
+    p = sub.add_parser("bench", help="run the performance benchmarks")
+    p.add_argument("--out", type=Path, default=Path("evals/out/bench"))
+    p.add_argument("--quick", action="store_true", help="fewer repetitions")
+    p.set_defaults(handler=_cmd_bench)
+
+    p = sub.add_parser("serve", help="start the web app (same as `python ui.py`)")
+    p.set_defaults(handler=_cmd_serve)
+
+    p = sub.add_parser("feedback", help="export thumbs-down feedback as eval items (JSONL)")
+    p.add_argument("--out", type=Path, default=None, help="file to write (default: stdout)")
+    p.add_argument("--all", action="store_true", help="include thumbs-up feedback too")
+    p.set_defaults(handler=_cmd_feedback)
+    return parser
+
+
+def _cmd_ingest(args: argparse.Namespace, s: Settings) -> int:
+    from assistant.embeddings import make_embeddings
+    from assistant.store import make_chroma_client
+    from ingest.index import ingest_paths
+
+    paths = args.paths or [s.corpus_dir]
+    report = ingest_paths(paths, client=make_chroma_client(s), settings=s,
+                          embeddings=make_embeddings(s), reset=args.reset, progress=not args.quiet)
+    for problem in report.problems:
+        print(f"warning: {_one_line(problem)}", file=sys.stderr)
+    print(report.summary())
+    return 0
+
+
+def _cmd_ask(args: argparse.Namespace, s: Settings) -> int:
+    from assistant.chain import build_assistant
+
+    history = _read_history(args.history) if args.history else []
+    assistant = build_assistant(s)
+    if args.json:
+        result = assistant.answer(args.question, history)
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    result = None
+    for event in assistant.stream(args.question, history):
+        if event.token:
+            print(event.token, end="", flush=True)
+        result = event.result or result
+    print()
+    if result and result.sources:
+        print("\nSources:")
+        for src in result.sources:
+            print(f"  [{src['id']}] {src['section']} ({src['source']})")
+    return 0
+
+
+def _cmd_recommend(args: argparse.Namespace, s: Settings) -> int:
+    from assistant.quiz import QuizAnswers, parse_background
+    from assistant.recommend import build_cards, render_markdown
+    from assistant.roles import load_roles
+
+    answers = QuizAnswers(
+        code=_yes_no("--code", args.code),
+        research=_yes_no("--research", args.research),
+        stakeholders=_yes_no("--stakeholders", args.stakeholders),
+        background=parse_background(args.background),
+        skills=tuple(args.skills),
+        region=_region(args.region),
+    )
+    if args.top <= 0:
+        raise BadInput("--top must be a positive number")
+    cards = build_cards(answers, load_roles(s.corpus_dir), top_n=args.top)
+    if args.json:
+        print(json.dumps({"roles": [c.to_dict() for c in cards]}, ensure_ascii=False, indent=2))
+    else:
+        print(render_markdown(cards, answers))
+    return 0
+
+
+def _cmd_eval(args: argparse.Namespace, s: Settings) -> int:
+    from evals.run import run_eval_command
+
+    return run_eval_command(args, s)
+
+
+def _cmd_bench(args: argparse.Namespace, s: Settings) -> int:
+    from evals.bench import run_bench_command
+
+    return run_bench_command(args, s)
+
+
+def _cmd_serve(args: argparse.Namespace, s: Settings) -> int:
+    import ui
+
+    ui.serve(s)
+    return 0
+
+
+def _cmd_feedback(args: argparse.Namespace, s: Settings) -> int:
+    from assistant.feedback import FeedbackStore
+
+    store = FeedbackStore(s.feedback_db)
+    lines = store.export_eval_items(include_positive=args.all)
+    text = "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in lines)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+        print(f"wrote {len(lines)} items to {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _yes_no(flag: str, value: str) -> bool:
+    try:
+        return YES_NO[value.strip().lower()]
+    except KeyError:
+        raise BadInput(f"{flag} {value!r}: answer yes or no") from None
+
+
+def _region(value: str | None) -> str | None:
+    if value is None:
+        return None
+    region = value.strip().lower()
+    allowed = {"uk": "uk", "gb": "uk", "britain": "uk", "us": "us", "usa": "us",
+               "global": "global", "eu": "global", "europe": "global"}
+    if region not in allowed:
+        raise BadInput(f"--region {value!r}: choose uk, us or global")
+    return allowed[region]
+
+
+def _read_history(path: Path) -> list[dict]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BadInput(f"--history {path}: no such file") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise BadInput(f"--history {path}: not valid JSON ({exc})") from None
+    if not isinstance(data, list) or not all(
+        isinstance(m, dict) and m.get("role") in {"user", "assistant"} and isinstance(m.get("content"), str)
+        for m in data
+    ):
+        raise BadInput(f'--history {path}: expected a JSON list of {{"role": "user"|"assistant", "content": str}}')
+    return data
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

