@@ -1,0 +1,558 @@
+"""Personalised path recommendations: quiz answers -> ranked role cards grounded in the guide."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import HumanMessage, SystemMessage
+from pydantic import BaseModel, ValidationError, field_validator
+
+from assistant.errors import BadInput
+from assistant.quiz import (
+    BACKGROUND_KEYS,
+    BACKGROUND_SECTION,
+    QUESTIONS,
+    QUIZ_SECTION,
+    QuizAnswers,
+    background_of,
+    parse_background,
+    score_roles,
+)
+from assistant.roles import (
+    BREAK_IN,
+    SALARY,
+    SKILLS,
+    SUITS,
+    RoleFacts,
+    normalize_region,
+    region_in_text,
+)
+
+logger = logging.getLogger(__name__)
+
+ANSWERS_SYSTEM = "You read a person's self-description and fill in a career quiz. Reply with one JSON object only."
+ANSWERS_PROMPT = """Description: "{text}"
+Keys (true, false, or null when the description does not say):
+"code": loves writing code for its own sake?
+"research": drawn to research and open-ended problems?
+"stakeholders": enjoys working with business stakeholders?
+"background": one of {backgrounds}
+JSON:"""
+SUMMARY_SYSTEM = (
+    "You are a careers adviser. Use only the facts in the sources. Cite each fact with its "
+    "source number, e.g. [2]. Do not add salaries, skills or advice that the sources do not state."
+)
+SUMMARY_PROMPT = """Sources:
+{sources}
+
+The person: {person}
+Recommended roles, best first: {roles}
+In two or three sentences, tell the person why the first role suits them, citing [n]."""
+NO_PROFILE = "The guide lists this track but gives no profile for it (no tasks, skills, salary or advice)."
+NO_BREAK_IN = "The guide gives no specific steps for breaking into this role."
+_MAX_DESCRIPTION_CHARS = 600
+
+_PATH_PATTERNS = [
+    r"\b(?:suits?|fits?|right for|best for|good for|matches|match)\s+(?:me|my|someone like me)\b",
+    r"\b(?:what|which)\s+(?:ai\s+|ml\s+)?(?:role|path|career|track|job|position)s?\s+"
+    r"(?:should|would|could|can|might|do|is|are|fits?|suits?)\b.*\b(?:i|me|my)\b",
+    r"\b(?:which|what)\s+(?:ai\s+)?(?:role|path|career|track)s?\s+(?:should|would|to)\b",
+    r"\bwhat\s+should\s+i\s+(?:do|choose|pick|go for|pursue|aim for|become|study)\b",
+    r"\bwhich\s+(?:one|path|track|role)\s+(?:should\s+i|is\s+for\s+me|to\s+choose)\b",
+    r"\b(?:recommend|suggest)\w*\b.*\b(?:role|path|career|track|job)s?\b",
+    r"\b(?:choose|pick|find)\s+(?:my|a|the right|the best)\s+(?:ai\s+)?(?:path|role|career|track)\b",
+    r"\b(?:take|do|start)\s+the\s+quiz\b",
+    r"\bwhere\s+(?:do|should|would|could)\s+i\s+(?:fit|start|begin)\b",
+    r"\bhow\s+(?:do|can|should|could)\s+i\s+(?:get|move|switch|transition|break)\s+into\s+(?:ai|ml|machine learning)\b",
+    r"\b(?:career\s+change|switch(?:ing)?\s+careers?|change\s+careers?)\b",
+]
+_SELF_DESCRIPTION = re.compile(r"\b(?:i'?m|i am|i work|i've been|i have been|my background|as an?)\b", re.I)
+_ASKS_ABOUT_AI_CAREER = re.compile(
+    r"\b(?:what|which|where|how|should)\b.*\b(?:ai|ml|machine learning|role|path|career)\b", re.I)
+
+_CODE_YES = [r"\b(?:love|enjoy|like|adore|passion(?:ate)? (?:for|about))\w*\s+(?:\w+\s+){0,2}"
+             r"(?:cod(?:e|ing)|programming|writing software|hacking on)",
+             r"\bcoding is (?:my|fun|what)", r"\b(?:i code|code for fun|side projects)\b"]
+_CODE_NO = [r"(?:don't|do not|never|hate|dislike|not (?:into|big on|keen on|a fan of)|rather not|can't|cannot)"
+            r"\s+(?:\w+\s+){0,2}(?:cod(?:e|ing)|programming|program)",
+            r"\bnon-?\s?technical\b", r"\bnot (?:very |particularly |that )?technical\b",
+            r"\bnot an? (?:\w+\s)?(?:programmer|coder|developer)\b", r"\bno coding\b"]
+_RESEARCH_YES = [r"\b(?:love|enjoy|like|drawn to|passion(?:ate)? (?:for|about)|fascinated by|curious about)\w*\s+"
+                 r"(?:\w+\s+){0,3}(?:research|open-ended|unsolved|experiments?|papers|theory|hard problems)",
+                 r"\bopen-ended problems\b", r"\bpublish(?:ed|ing)?\s+papers\b"]
+_RESEARCH_NO = [r"(?:don't|do not|never|hate|dislike|not (?:into|drawn to|interested in|keen on))\s+"
+                r"(?:\w+\s+){0,2}(?:research|theory|open-ended|academia)",
+                r"\bprefer\w*\s+(?:\w+\s+){0,2}(?:practical|hands-on|concrete|shipping)\b"]
+_STAKE_YES = [r"\b(?:love|enjoy|like|good at|thrive)\w*\s+(?:\w+\s+){0,3}(?:stakeholders?|clients?|customers?|"
+              r"the business|business side|people|presenting|meetings|explaining)",
+              r"\bpeople person\b", r"\bclient-facing\b", r"\bcustomer-facing\b"]
+_STAKE_NO = [r"(?:don't|do not|never|hate|dislike|avoid|not (?:into|keen on|a fan of)|rather not)\s+"
+             r"(?:\w+\s+){0,3}(?:stakeholders?|clients?|meetings|the business|people|presenting|politics)",
+             r"\bprefer\w*\s+(?:to\s+)?(?:work(?:ing)?\s+)?alone\b", r"\bintrovert", r"\bheads-down\b"]
+_FALLBACK = {"code": (_CODE_YES, _CODE_NO), "research": (_RESEARCH_YES, _RESEARCH_NO),
+             "stakeholders": (_STAKE_YES, _STAKE_NO)}
+
+# Skill words worth recognising in a description (the guide's own skill vocabulary).
+_SKILL_WORDS = (
+    "python", "sql", "statistics", "probability", "machine learning", "pytorch", "tensorflow", "scikit-learn",
+    "pandas", "numpy", "docker", "kubernetes", "aws", "gcp", "azure", "cloud", "ci/cd", "mlflow", "airflow",
+    "tableau", "power bi", "communication", "storytelling", "product management", "stakeholder management",
+    "linear algebra", "calculus", "academic writing", "policy analysis", "research", "shell scripting",
+    "data visualisation", "data analysis", "version control", "testing", "rag", "vector databases",
+)
+_SYNONYMS = {"ml": "machine learning", "k8s": "kubernetes", "stats": "statistics", "viz": "visualisation",
+             "data visualization": "data visualisation", "git": "version control", "communications": "communication"}
+
+
+@dataclass
+class RoleCard:
+    """One recommended role, with everything the person needs and the guide's sources."""
+
+    role: str
+    score: float
+    reasons: list[str]
+    why: str
+    salary: list[dict]  # [{"region", "range", "qualifier", "currency", "low", "high", "open_ended"}]
+    skills: list[str]
+    skills_to_learn: list[str]
+    break_in: str
+    sources: list[dict]  # [{"id", "source", "section", "text"}]
+    detailed: bool = True
+    salary_note: str = ""  # said when the guide has no figure for the person's region
+    cites: dict[str, list[int]] = field(default_factory=dict)  # what -> source ids (for rendering)
+
+    def to_dict(self) -> dict[str, Any]:
+        salary = {}
+        for s in self.salary:
+            salary[s["region"]] = s["range"] + (f" ({s['qualifier']})" if s["qualifier"] else "")
+        return {
+            "role": self.role,
+            "score": round(self.score, 4),
+            "reasons": list(self.reasons),
+            "salary": salary,
+            "skills": list(self.skills),
+            "sources": [dict(s) for s in self.sources],
+            "why": self.why,
+            "skills_to_learn": list(self.skills_to_learn),
+            "break_in": self.break_in,
+            "detailed": self.detailed,
+        }
+
+
+class DescriptionAnswers(BaseModel):
+    """What the model may reply when turning a description into quiz answers."""
+
+    code: bool | None = None
+    research: bool | None = None
+    stakeholders: bool | None = None
+    background: str | None = None
+
+    @field_validator("code", "research", "stakeholders", mode="before")
+    @classmethod
+    def _lenient_bool(cls, v: Any) -> Any:
+        if isinstance(v, str) and v.strip().lower() in ("", "null", "none", "unknown", "n/a", "not said"):
+            return None
+        return v
+
+
+def build_cards(answers: QuizAnswers, roles: Mapping[str, RoleFacts], top_n: int = 3) -> list[RoleCard]:
+    """The top `top_n` roles for `answers`, each with why it fits, salary, skills to learn,
+    how to break in and the guide's sections as numbered sources (shared across cards)."""
+    if top_n <= 0:
+        raise BadInput("top_n must be a positive number")
+    if not roles:
+        raise BadInput("no roles to recommend from: is the corpus empty?")
+    region = _region_key(answers.region)
+    book = _SourceBook()
+    quiz_source = _quiz_source(roles)
+    background = background_of(answers.background)
+    cards = []
+    for scored in score_roles(answers, roles)[:top_n]:
+        facts = roles[scored.role]
+        cites: dict[str, list[int]] = {}
+        reason_ids = []
+        for what in scored.matched:
+            if what == "background":
+                text = f"{background.label}: {' or '.join(background.roles)}"
+                sid = book.add(quiz_source, f"{QUIZ_SECTION} / {BACKGROUND_SECTION}", text)
+            else:
+                q = next(q for q in QUESTIONS if q.key == what)
+                text = f"{q.text} Yes: {', '.join(q.yes)}. No: {', '.join(q.no)}."
+                sid = book.add(quiz_source, f"{QUIZ_SECTION} / {q.text}", text)
+            reason_ids.append(sid)
+        cites["reasons"] = reason_ids
+        card = _card(scored.role, scored.score, list(scored.reasons), facts, answers, region, book, cites)
+        cards.append(card)
+    return cards
+
+
+def render_markdown(cards: list[RoleCard], answers: QuizAnswers) -> str:
+    """The cards as markdown for the chat and the CLI: numbered roles with fit, reasons,
+    salary, skills to learn, how to break in, and the sources as [n]."""
+    if not cards:
+        return "I could not rank any roles: the guide's role files are missing."
+    lines = [f"**Your AI career paths, from the guide's quiz** ({_describe(answers)})", ""]
+    for i, card in enumerate(cards, 1):
+        lines.append(f"### {i}. {card.role} — {round(card.score * 100)}% fit")
+        lines.append(f"**Why it fits:** {card.why}{_refs(card.cites.get('why'))}")
+        if card.reasons:
+            reasons = "; ".join(f"{r}{_refs([sid])}" for r, sid in zip(card.reasons, card.cites.get("reasons", []),
+                                                                           strict=False))
+            lines.append(f"- **Because** {reasons}")
+        if card.detailed:
+            if card.salary:
+                label = "Salary (the guide's 2026 estimates)"
+                ranges = "; ".join(
+                    f"{s['region']}: {s['range']}" + (f" ({s['qualifier']})" if s["qualifier"] else "")
+                    for s in card.salary)
+                note = f" {card.salary_note}" if card.salary_note else ""
+                lines.append(f"- **{label}:** {ranges}{_refs(card.cites.get('salary'))}{note}")
+            if card.skills_to_learn:
+                lines.append(f"- **Skills to learn:** {'; '.join(card.skills_to_learn)}"
+                             f"{_refs(card.cites.get('skills'))}")
+            elif card.skills:
+                lines.append(f"- **Skills:** you already have the skills the guide lists"
+                             f"{_refs(card.cites.get('skills'))}")
+            lines.append(f"- **How to break in:** {card.break_in}{_refs(card.cites.get('break_in'))}")
+        lines.append("")
+    seen: set[int] = set()
+    lines.append("**Sources**")
+    for card in cards:
+        for s in card.sources:
+            if s["id"] not in seen:
+                seen.add(s["id"])
+                lines.append(f"[{s['id']}] {s['section']} ({Path(s['source']).name})")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def is_path_request(question: str) -> bool:
+    """True when the question asks which AI role or path suits the asker (not a fact about a role)."""
+    q = (question or "").strip()
+    if not q:
+        return False
+    low = q.lower()
+    if any(re.search(p, low) for p in _PATH_PATTERNS):
+        return True
+    # "I'm a nurse. Where does AI come in for me?": a self-description plus an open career
+    # question that names no particular role.
+    from assistant.roles import find_roles, known_roles
+
+    return bool(_SELF_DESCRIPTION.search(q) and _ASKS_ABOUT_AI_CAREER.search(q) and "?" in q
+                and not find_roles(q, known_roles()))
+
+
+def answers_from_description(text: str, chat_model: BaseChatModel | None) -> QuizAnswers:
+    """Turn a free-text self-description into QuizAnswers.
+
+    Explicit phrases ("I don't like coding") found by keyword win; the model's JSON fills in
+    what they miss; when the model is None or returns nothing usable, keywords alone. The
+    background comes from parse_background first, the model's guess only when that finds none.
+    Questions nobody could answer go to `unanswered` and do not move the ranking.
+    """
+    text = (text or "").strip()
+    if not text:
+        raise BadInput("describe yourself in a sentence or two (your background and what you enjoy)")
+    keyword = {key: _keyword_answer(text, key) for key in _FALLBACK}
+    model = _model_answers(text, chat_model) if chat_model is not None else None
+    values: dict[str, bool | None] = {}
+    for key, found in keyword.items():
+        values[key] = found if found is not None else (getattr(model, key) if model else None)
+    background = parse_background(text)
+    if background == "other" and model and model.background:
+        guess = model.background.strip().lower()
+        background = guess if guess in BACKGROUND_KEYS else parse_background(guess)
+    return QuizAnswers(
+        code=bool(values["code"]),
+        research=bool(values["research"]),
+        stakeholders=bool(values["stakeholders"]),
+        background=background,
+        skills=_skills_in(text),
+        region=region_in_text(text),
+        unanswered=tuple(k for k, v in values.items() if v is None),
+    )
+
+
+def personal_summary(
+    cards: list[RoleCard],
+    answers: QuizAnswers,
+    chat_model: BaseChatModel | None,
+    check: Callable[[str, list[str]], list[str]],
+) -> str | None:
+    """A short personalised summary by the model, or None when there is no model, it fails,
+    or `check(summary, source_texts)` (the chat's grounding check) reports problems."""
+    if chat_model is None or not cards:
+        return None
+    # Every source of the cards, by id: `check` reads [n] as the n-th text.
+    by_id = {s["id"]: s for card in cards for s in card.sources}
+    if sorted(by_id) != list(range(1, len(by_id) + 1)):
+        logger.warning("no personalised summary: the cards' source ids are not 1..n")
+        return None
+    # Only the "who it suits" sections go in the prompt: the small model reads ~80 tokens/s.
+    shown = list({i: by_id[i] for card in cards for i in card.cites.get("why", [])}.values())
+    if not shown:
+        return None
+    prompt = SUMMARY_PROMPT.format(
+        sources="\n".join(f"[{s['id']}] {s['section']}: {s['text']}" for s in shown),
+        person=_describe(answers),
+        roles=", ".join(c.role for c in cards),
+    )
+    try:
+        reply = chat_model.invoke([SystemMessage(SUMMARY_SYSTEM), HumanMessage(prompt)])
+    except Exception as exc:  # the summary is optional: the cards stand on their own
+        logger.warning("no personalised summary: the model failed (%s)", exc)
+        return None
+    summary = _text_of(reply).strip()
+    if not summary:
+        return None
+    problems = check(summary, [by_id[i]["text"] for i in sorted(by_id)])
+    if problems:
+        logger.info("dropping the personalised summary: %s", "; ".join(problems))
+        return None
+    return summary
+
+
+def answer_path_request(
+    question: str,
+    roles: Mapping[str, RoleFacts],
+    chat_model: BaseChatModel | None,
+    check: Callable[[str, list[str]], list[str]] | None = None,
+    top_n: int = 3,
+) -> tuple[str, list[RoleCard]]:
+    """The chat's reply to a path request: the cards as markdown, led by a grounded summary
+    when a model and a check are given."""
+    answers = answers_from_description(question, chat_model)
+    cards = build_cards(answers, roles, top_n=top_n)
+    text = render_markdown(cards, answers)
+    if check is not None:
+        summary = personal_summary(cards, answers, chat_model, check)
+        if summary:
+            text = f"{summary}\n\n{text}"
+    return text, cards
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+class _SourceBook:
+    """Numbers sources once across all cards, so [n] means the same thing everywhere."""
+
+    def __init__(self) -> None:
+        self.ids: dict[tuple[str, str], int] = {}
+        self.entries: dict[int, dict] = {}
+
+    def add(self, source: str, section: str, text: str) -> int:
+        key = (source, section)
+        if key not in self.ids:
+            sid = len(self.ids) + 1
+            self.ids[key] = sid
+            self.entries[sid] = {"id": sid, "source": source, "section": section, "text": text.strip()}
+        return self.ids[key]
+
+
+def _card(title: str, score: float, reasons: list[str], facts: RoleFacts, answers: QuizAnswers,
+          region: str | None, book: _SourceBook, cites: dict[str, list[int]]) -> RoleCard:
+    def cite(what: str, section: str) -> None:
+        text = facts.sections.get(section, "")
+        if text:
+            cites[what] = [book.add(facts.source, facts.citation(section), text)]
+
+    if not facts.detailed:
+        for section in facts.sections:
+            cite("why", section)
+            break
+        ids = [i for ids in cites.values() for i in ids]
+        return RoleCard(role=title, score=score, reasons=reasons, why=NO_PROFILE, salary=[], skills=[],
+                        skills_to_learn=[], break_in="", sources=[book.entries[i] for i in ids],
+                        detailed=False, cites=cites)
+    cite("why", SUITS)
+    cite("skills", SKILLS)
+    cite("salary", SALARY)
+    skills = _skills_for(facts, answers)
+    salaries = facts.salary_for(region)
+    note = ""
+    if region and not salaries and facts.salaries:
+        note = f"(the guide gives no figure for {_REGION_NAMES[region]} for this role)"
+        salaries = list(facts.salaries)
+    break_in = facts.break_in
+    if break_in:
+        cite("break_in", BREAK_IN)
+    else:
+        # The published guide has advice for some roles only; its notes may say how hard it is.
+        noted = next((n for n in facts.sections if n not in (SUITS, SKILLS, SALARY) and
+                      re.search(r"break in|breaking in|entry point", facts.sections[n], re.I)), None)
+        if noted:
+            break_in = f"{NO_BREAK_IN} Its note: {_prose(facts.sections[noted])}"
+            cite("break_in", noted)
+        else:
+            break_in = NO_BREAK_IN
+    ids = sorted({i for ids in cites.values() for i in ids})
+    return RoleCard(
+        role=title,
+        score=score,
+        reasons=reasons,
+        why=facts.suits or facts.summary or NO_PROFILE,
+        salary=[{"region": s.region, "range": s.display(), "qualifier": s.qualifier, "currency": s.currency,
+                 "low": s.low, "high": s.high, "open_ended": s.open_ended} for s in salaries],
+        skills=list(skills),
+        skills_to_learn=[s for s in skills if not _has_skill(s, answers.skills)],
+        break_in=break_in,
+        sources=[book.entries[i] for i in ids],
+        detailed=True,
+        salary_note=note,
+        cites=cites,
+    )
+
+
+_REGION_NAMES = {"uk": "the UK", "us": "the US", "global": "global tech hubs"}
+
+
+def _region_key(region: str | None) -> str | None:
+    if region is None or not str(region).strip():
+        return None
+    key = normalize_region(region)
+    if key is None:
+        raise BadInput(f"unknown region {region!r}: choose uk, us or global")
+    return key
+
+
+def _skills_for(facts: RoleFacts, answers: QuizAnswers) -> tuple[str, ...]:
+    # The guide sends people who don't love coding to the policy track of AI safety.
+    if facts.skill_tracks.get("policy") and answers.answer("code") is False:
+        return facts.skill_tracks["policy"]
+    return facts.skills
+
+
+def _norm_skill(text: str) -> str:
+    t = re.sub(r"\s+", " ", text.lower()).strip()
+    return _SYNONYMS.get(t, t)
+
+
+def _has_skill(role_skill: str, person_skills: tuple[str, ...]) -> bool:
+    """Whether one of the person's skills covers a skill line of the guide."""
+    line = role_skill.lower()
+    head = re.split(r"\s[(—–-]|,|\s(?:and|with|for)\s", line, maxsplit=1)[0].strip()
+    head = re.sub(r"^(?:strong|basic|deep|usually|often|frequently,?|a|an|the)\s+", "", head)
+    for skill in person_skills:
+        s = _norm_skill(skill)
+        if not s:
+            continue
+        if re.search(rf"(?<!\w){re.escape(s)}(?!\w)", line):
+            return True
+        if head and len(head) > 2 and re.search(rf"(?<!\w){re.escape(head)}(?!\w)", s):
+            return True
+    return False
+
+
+def _skills_in(text: str) -> tuple[str, ...]:
+    low = text.lower()
+    found = [w for w in _SKILL_WORDS if re.search(rf"(?<![\w/]){re.escape(w)}(?![\w/])", low)]
+    for short, long in _SYNONYMS.items():
+        if long not in found and re.search(rf"(?<!\w){re.escape(short)}(?!\w)", low) and long in _SKILL_WORDS:
+            found.append(long)
+    return tuple(found)
+
+
+def _keyword_answer(text: str, key: str) -> bool | None:
+    yes, no = _FALLBACK[key]
+    low = text.lower()
+    if any(re.search(p, low) for p in no):
+        return False
+    if any(re.search(p, low) for p in yes):
+        return True
+    return None
+
+
+def _model_answers(text: str, chat_model: BaseChatModel) -> DescriptionAnswers | None:
+    prompt = ANSWERS_PROMPT.format(
+        text=text[:_MAX_DESCRIPTION_CHARS].replace('"', "'"),
+        backgrounds=", ".join(f'"{k}"' for k in BACKGROUND_KEYS),
+    )
+    try:
+        # Stopping at the closing brace saves the small local model from explaining itself.
+        reply = chat_model.invoke([SystemMessage(ANSWERS_SYSTEM), HumanMessage(prompt)], stop=["}"])
+    except Exception as exc:  # keywords still answer; the chat must not fail on this
+        logger.warning("quiz answers from keywords only: the model failed (%s)", exc)
+        return None
+    return parse_model_answers(_text_of(reply))
+
+
+def parse_model_answers(reply: str) -> DescriptionAnswers | None:
+    """The model's quiz answers from its reply (JSON, maybe wrapped in prose or a code fence,
+    maybe cut at the closing brace), or None when nothing usable is in it."""
+    start = reply.find("{")
+    if start < 0:
+        return None
+    body = reply[start:]
+    end = body.find("}")
+    body = body[: end + 1] if end >= 0 else body.rstrip().rstrip(",") + "}"
+    candidates = [body, re.sub(r"\bTrue\b", "true", re.sub(r"\bFalse\b", "false",
+                  re.sub(r"\bNone\b", "null", body))).replace("'", '"')]
+    for candidate in candidates:
+        try:
+            data = json.loads(candidate)
+        except json.JSONDecodeError:
+            continue
+        if not isinstance(data, dict):
+            continue
+        data = {str(k).strip().lower(): v for k, v in data.items()}
+        try:
+            parsed = DescriptionAnswers.model_validate(
+                {k: data.get(k) for k in ("code", "research", "stakeholders", "background")})
+        except ValidationError:
+            continue
+        if parsed.background is not None and not isinstance(parsed.background, str):
+            parsed.background = None
+        if any(getattr(parsed, k) is not None for k in ("code", "research", "stakeholders", "background")):
+            return parsed
+    return None
+
+
+def _text_of(message: Any) -> str:
+    text = getattr(message, "text", None)
+    if callable(text):  # older langchain-core: a method
+        text = text()
+    if isinstance(text, str):
+        return text
+    content = getattr(message, "content", message)
+    return content if isinstance(content, str) else str(content)
+
+
+def _prose(text: str) -> str:
+    return " ".join(ln.strip().lstrip("-* ").strip() for ln in text.splitlines() if ln.strip())
+
+
+def _refs(ids: list[int] | None) -> str:
+    return "".join(f" [{i}]" for i in ids) if ids else ""
+
+
+def _describe(answers: QuizAnswers) -> str:
+    def yn(key: str) -> str:
+        value = answers.answer(key)
+        return "not said" if value is None else ("yes" if value else "no")
+
+    parts = [f"loves code: {yn('code')}", f"drawn to research: {yn('research')}",
+             f"enjoys business stakeholders: {yn('stakeholders')}",
+             f"background: {background_of(answers.background).key}"]
+    if answers.region:
+        key = normalize_region(answers.region)
+        parts.append(f"region: {(key or answers.region).upper() if key != 'global' else 'global tech hubs'}")
+    if answers.skills:
+        parts.append(f"skills: {', '.join(answers.skills)}")
+    return "; ".join(parts)
+
+
+def _quiz_source(roles: Mapping[str, RoleFacts]) -> str:
+    """Where the quiz lives: the published .mdx itself, or choosing-your-path.md beside the role files."""
+    for facts in roles.values():
+        if facts.source:
+            path = Path(facts.source)
+            return str(path if path.suffix == ".mdx" else path.parent / "choosing-your-path.md")
+    return "choosing-your-path.md"
+
