@@ -516,10 +516,12 @@ def parse_model_answers(reply: str) -> DescriptionAnswers | None:
 
 def _text_of(message: Any) -> str:
     text = getattr(message, "text", None)
+    if isinstance(text, str):  # langchain-core 1.x: a str property
+        return str(text)
     if callable(text):  # older langchain-core: a method
         text = text()
-    if isinstance(text, str):
-        return text
+        if isinstance(text, str):
+            return text
     content = getattr(message, "content", message)
     return content if isinstance(content, str) else str(content)
 
