@@ -112,10 +112,14 @@ def _cmd_ask(args: argparse.Namespace, s: Settings) -> int:
         return 0
     result = None
     for event in assistant.stream(args.question, history):
+        if event.replace:
+            print("\n\n(replaced: the answer was not fully supported by the guide)\n")
         if event.token:
             print(event.token, end="", flush=True)
         result = event.result or result
     print()
+    if result and result.notice:
+        print(f"\nnote: {result.notice}")
     if result and result.sources:
         print("\nSources:")
         for src in result.sources:

@@ -1,0 +1,413 @@
+"""The answer chain: resolve follow-ups, retrieve, gate, prompt, stream, check grounding."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import unicodedata
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import HumanMessage, SystemMessage
+
+from assistant import grounding, prompts
+from assistant.errors import BackendUnavailable, BadInput
+from assistant.retrieval import Hit, HybridSearch, content_words, fit_budget
+from assistant.roles import RoleFacts, find_roles, region_in_text
+from assistant.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+SEARCH_K = 8
+TOPICS: dict[str, tuple[str, ...]] = {
+    "salary": ("salary", "salaries", "pay", "paid", "earn", "earns", "earning", "make", "makes",
+               "compensation", "money", "income", "wage"),
+    "skills": ("skill", "skills", "learn", "know", "tools", "requirements", "need", "qualification"),
+    "tasks": ("day-to-day", "day to day", "daily", "tasks", "all day", "responsibilities", "job involve",
+              "do they do", "what do", "work on"),
+    "suits": ("suit", "suits", "suited", "fit", "right for", "good for"),
+    "break_in": ("break in", "break into", "get started", "get into", "start", "become", "entry"),
+}
+TOPIC_QUESTION = {
+    "salary": "What is the salary range for the {role}{region}?",
+    "skills": "What skills does the {role} need?",
+    "tasks": "What does the {role} do day to day?",
+    "suits": "Who does the {role} role suit?",
+    "break_in": "How do you break in as a {role}?",
+}
+REGION_NAME = {"uk": " in the UK", "us": " in the US", "global": " in global tech hubs"}
+FOLLOW_UP_START = re.compile(r"^\s*(and|what about|how about|or|also|same|in the|for the|for a|for an|what of)\b", re.I)
+PRONOUN = re.compile(r"\b(it|they|them|their|that role|this role|that job|this job|those|there|same role)\b", re.I)
+# Asking for the hidden instructions is declined; other injection attempts ("ignore previous
+# instructions, ...") go through the normal path, where the gate and grounding check hold.
+META_REQUEST = re.compile(
+    r"(system prompt|system message|your (instructions|rules|prompt|guidelines)|initial prompt|"
+    r"(reveal|print|show|repeat|output) (me )?(your|the) (hidden |secret )?(prompt|instructions|rules))",
+    re.I,
+)
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass
+class AnswerResult:
+    """One answer, in the JSON shape of `career-assistant ask --json` (plus diagnostics)."""
+
+    answer: str
+    sources: list[dict]
+    declined: bool
+    latency_s: float
+    ttft_s: float | None = None
+    mode: str = "llm"  # llm | extractive | declined | recommendation | fallback
+    query: str = ""
+    notice: str = ""
+    problems: list[str] = field(default_factory=list)
+    retrieved: list[str] = field(default_factory=list)  # citations of the ranked hits
+
+    def to_dict(self) -> dict:
+        return {
+            "answer": self.answer, "sources": self.sources, "declined": self.declined,
+            "latency_s": round(self.latency_s, 3), "ttft_s": None if self.ttft_s is None else round(self.ttft_s, 3),
+            "mode": self.mode, "query": self.query, "notice": self.notice,
+            "retrieved": self.retrieved,
+        }
+
+
+@dataclass
+class StreamEvent:
+    """A piece of a streamed answer; the last event carries the result.
+
+    `replace` is True when the text shown so far must be replaced by `token`
+    (the grounding check swapped in an extractive answer).
+    """
+
+    token: str = ""
+    replace: bool = False
+    result: AnswerResult | None = None
+
+
+@dataclass(frozen=True)
+class ResolvedQuestion:
+    """A question made standalone with what the conversation was about."""
+
+    text: str          # what the LLM is asked
+    query: str         # what retrieval searches for
+    role: str | None
+    topic: str | None
+    region: str | None
+    follow_up: bool
+
+
+class Assistant:
+    """Answers questions from the guide. Build it with `build_assistant(settings)`."""
+
+    def __init__(self, settings: Settings, search: HybridSearch, chat_model: BaseChatModel,
+                 roles: Mapping[str, RoleFacts], guide_text: str, model_name: str = "") -> None:
+        self.settings = settings
+        self.search = search
+        self.chat_model = chat_model
+        self.roles = roles
+        self.guide_text = guide_text
+        self.model_name = model_name or type(chat_model).__name__
+
+    # ------------------------------------------------------------------ public
+
+    def answer(self, question: str, history: list[dict] | None = None) -> AnswerResult:
+        result = None
+        for event in self.stream(question, history):
+            result = event.result or result
+        assert result is not None
+        return result
+
+    def stream(self, question: str, history: list[dict] | None = None) -> Iterator[StreamEvent]:
+        started = time.perf_counter()
+        question = self.clean_question(question)
+        history = history or []
+        if META_REQUEST.search(question):
+            yield self._final(prompts.DECLINE_META, [], started, declined=True, mode="declined", query=question)
+            return
+        if self._is_path_request(question):
+            yield from self._recommend(question, started)
+            return
+        resolved = resolve_question(question, history, self.roles)
+        hits = self._retrieve(question, resolved)
+        retrieved = [h.citation for h in hits]
+        if not self._relevant(question, resolved, hits):
+            yield self._final(self._decline_text(), [], started, declined=True, mode="declined",
+                              query=resolved.query, retrieved=retrieved)
+            return
+        context = fit_budget(hits, self.settings.context_tokens, self.settings.top_k)
+        sources = [_source(n, h) for n, h in enumerate(context, start=1)]
+        texts = [h.text for h in context]
+        messages = [SystemMessage(prompts.SYSTEM), HumanMessage(prompts.USER.format(
+            sources="\n\n".join(prompts.SOURCE.format(n=n, citation=h.citation, text=h.body)
+                                for n, h in enumerate(context, start=1)),
+            question=resolved.text))]
+
+        shown = ""
+        ttft = None
+        guard = _FigureGuard(texts)
+        try:
+            for piece in self._stream_llm(messages):
+                if ttft is None:
+                    ttft = time.perf_counter() - started
+                safe = guard.feed(piece)
+                if guard.failed:
+                    break
+                if safe:
+                    shown += safe
+                    yield StreamEvent(token=safe)
+            if not guard.failed:
+                tail = guard.flush()
+                if tail and not guard.failed:
+                    shown += tail
+                    yield StreamEvent(token=tail)
+        except BackendUnavailable as exc:
+            if self.settings.fallback != "extractive":
+                raise
+            text = extractive_answer(resolved.text, context)
+            note = prompts.LLM_DOWN_NOTE.format(reason=str(exc))
+            yield StreamEvent(token=text, replace=True)
+            yield self._final(text, sources, started, mode="fallback", query=resolved.query, notice=note,
+                              retrieved=retrieved, ttft=ttft)
+            return
+
+        answer = guard.text.strip()
+        if not guard.failed:
+            repaired = grounding.repair_citations(answer, texts)
+            if repaired != answer:
+                answer = repaired
+                yield StreamEvent(token=answer, replace=True)
+        issues = ["unsupported figure " + f for f in guard.rejected]
+        issues += grounding.problems(answer, texts, allowed_text=self.guide_text) if not guard.failed else []
+        if issues or not answer:
+            logger.info("grounding check failed (%s): answering extractively", "; ".join(issues) or "empty")
+            text = extractive_answer(resolved.text, context)
+            yield StreamEvent(token=text, replace=True)
+            yield self._final(text, sources, started, mode="extractive", query=resolved.query,
+                              problems=issues, retrieved=retrieved, ttft=ttft)
+            return
+        if not grounding.cited_ids(answer) and sources:
+            suffix = " [1]"
+            answer += suffix
+            yield StreamEvent(token=suffix)
+        yield self._final(answer, sources, started, mode="llm", query=resolved.query,
+                          retrieved=retrieved, ttft=ttft)
+
+    def clean_question(self, question: object) -> str:
+        """Validate a question: a string, not empty, not huge; control characters dropped."""
+        if not isinstance(question, str):
+            raise BadInput(f"the question must be text, not {type(question).__name__}")
+        text = unicodedata.normalize("NFC", CONTROL.sub(" ", question))
+        text = re.sub(r"\s+", " ", text).strip()
+        if not text:
+            raise BadInput("the question is empty: ask something about AI careers")
+        limit = self.settings.max_question_chars
+        if len(text) > limit:
+            raise BadInput(f"the question is {len(text):,} characters long; the limit is {limit:,}")
+        return text
+
+    def status(self) -> str:
+        return f"model: {self.model_name} · index: {self.search.chunk_count()} chunks"
+
+    # ------------------------------------------------------------------ steps
+
+    def _stream_llm(self, messages: list) -> Iterator[str]:
+        from assistant.llm import stream_text
+
+        yield from stream_text(self.chat_model, messages)
+
+    def _retrieve(self, question: str, resolved: ResolvedQuestion) -> list[Hit]:
+        """Hybrid search; a question naming several roles gets each role's best chunks."""
+        named = find_roles(question, self.roles)
+        if len(named) < 2:
+            return self.search.search(resolved.query, k=SEARCH_K, role=resolved.role)
+        per_role = [self.search.search(f"{r.title}: {question}", k=SEARCH_K, role=r.title) for r in named[:3]]
+        merged: list[Hit] = []
+        for rank in range(SEARCH_K):
+            for hits in per_role:
+                if rank < len(hits) and hits[rank].chunk_id not in {h.chunk_id for h in merged}:
+                    merged.append(hits[rank])
+        return merged
+
+    def _relevant(self, question: str, resolved: ResolvedQuestion, hits: list[Hit]) -> bool:
+        """The relevance gate: retrieval scores decide, never the model."""
+        threshold = self.settings.relevance_threshold
+        if not hits:
+            return False
+        if hits[0].dense >= threshold or max(h.dense for h in hits) >= threshold:
+            raw_ok = True
+        else:
+            raw_ok = False
+        if resolved.follow_up:
+            return True if resolved.role else raw_ok
+        return raw_ok
+
+    def _is_path_request(self, question: str) -> bool:
+        from assistant.recommend import is_path_request
+
+        return is_path_request(question)
+
+    def _recommend(self, question: str, started: float) -> Iterator[StreamEvent]:
+        from assistant.recommend import answer_path_request
+
+        text, cards = answer_path_request(question, self.roles, self.chat_model,
+                                          check=lambda a, s: grounding.problems(a, s, self.guide_text))
+        sources: list[dict] = []
+        for card in cards:
+            for src in card.sources:
+                if src["id"] not in {s["id"] for s in sources}:
+                    sources.append(src)
+        sources.sort(key=lambda s: s["id"])
+        yield StreamEvent(token=text)
+        yield self._final(text, sources, started, mode="recommendation", query=question)
+
+    def _decline_text(self) -> str:
+        detailed = [r.title for r in self.roles.values() if r.detailed]
+        return prompts.DECLINE.format(roles=", ".join(detailed))
+
+    def _final(self, answer: str, sources: list[dict], started: float, *, declined: bool = False,
+               mode: str, query: str, notice: str = "", problems: list[str] | None = None,
+               retrieved: list[str] | None = None, ttft: float | None = None) -> StreamEvent:
+        latency = time.perf_counter() - started
+        return StreamEvent(result=AnswerResult(
+            answer=answer, sources=sources, declined=declined, latency_s=latency,
+            ttft_s=ttft if ttft is not None else (latency if mode != "llm" else None),
+            mode=mode, query=query, notice=notice, problems=problems or [], retrieved=retrieved or []))
+
+
+def resolve_question(question: str, history: list[dict], roles: Mapping[str, RoleFacts]) -> ResolvedQuestion:
+    """Carry the role, topic and region of the conversation into a follow-up question.
+
+    Rule-based on purpose: "And in the US?" must resolve even when no LLM is available.
+    """
+    q_roles = find_roles(question, roles)
+    topic = detect_topic(question)
+    region = region_in_text(question)
+    follow_up_form = bool(FOLLOW_UP_START.search(question) or PRONOUN.search(question)
+                          or (len(question.split()) <= 6 and (topic or region)))
+    prev_role = prev_topic = prev_region = None
+    for turn in reversed(history):
+        if turn.get("role") != "user":
+            continue
+        text = str(turn.get("content", ""))
+        prev_role = prev_role or next((r.title for r in find_roles(text, roles)), None)
+        prev_topic = prev_topic or detect_topic(text)
+        prev_region = prev_region or region_in_text(text)
+        if prev_role and prev_topic:
+            break
+    if not history or not follow_up_form or (q_roles and topic):
+        role = q_roles[0].title if q_roles else None
+        return ResolvedQuestion(question, question, role, topic, region, follow_up=False)
+    role = q_roles[0].title if q_roles else prev_role
+    topic = topic or prev_topic
+    if topic == "salary":
+        region = region or (prev_region if q_roles else None)
+    if not role:
+        return ResolvedQuestion(question, question, None, topic, region, follow_up=False)
+    template = TOPIC_QUESTION.get(topic or "")
+    text = (template.format(role=role, region=REGION_NAME.get(region or "", "")) if template
+            else f"{question} (about the {role})")
+    query = f"{role} {text}"
+    return ResolvedQuestion(text, query, role, topic, region, follow_up=True)
+
+
+def detect_topic(text: str) -> str | None:
+    lowered = f" {text.lower()} "
+    for topic, words in TOPICS.items():
+        for word in words:
+            if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", lowered):
+                return topic
+    return None
+
+
+def extractive_answer(question: str, context: list[Hit], max_lines: int = 6) -> str:
+    """An answer made only of the guide's own lines, each with its citation."""
+    if not context:
+        return prompts.EXTRACTIVE_INTRO + "\n\n(no passage found)"
+    wanted = content_words(question)
+    region = region_in_text(question)
+    scored: list[tuple[float, int, int, str]] = []
+    for n, hit in enumerate(context, start=1):
+        for order, line in enumerate(l.strip() for l in hit.body.splitlines()):
+            if not line or not re.search(r"[A-Za-z]", line):
+                continue
+            overlap = len(wanted & content_words(line)) + len(wanted & content_words(hit.citation)) * 0.5
+            if region and region_in_text(line) == region:
+                overlap += 2
+            scored.append((overlap + 0.5 / n, n, order, line))
+    relevant = [s for s in scored if s[0] >= 1.0] or [s for s in scored if s[1] == 1][:3]
+    best = sorted(relevant, key=lambda s: (-s[0], s[1], s[2]))[:max_lines]
+    best.sort(key=lambda s: (s[1], s[2]))
+    lines = [f"> {line.lstrip('- ').strip()} [{n}]" for _, n, _, line in best]
+    return prompts.EXTRACTIVE_INTRO + "\n\n" + "\n".join(lines)
+
+
+def build_assistant(s: Settings) -> Assistant:
+    """Wire the assistant from settings: index, embeddings, chat model, role facts."""
+    from assistant.embeddings import make_embeddings
+    from assistant.llm import make_chat_model, model_info
+    from assistant.roles import load_roles
+    from assistant.store import get_collection, make_chroma_client
+
+    embeddings = make_embeddings(s)
+    collection = get_collection(make_chroma_client(s), s, embeddings, create=False)
+    search = HybridSearch(collection, embeddings)
+    chat_model = make_chat_model(s)
+    roles = load_roles(s.corpus_dir)
+    return Assistant(s, search, chat_model, roles, load_guide_text(s.corpus_dir), model_info(chat_model))
+
+
+def load_guide_text(corpus_dir: Path) -> str:
+    """All of the guide's text (for the check that every role named exists in it)."""
+    return "\n".join(p.read_text(encoding="utf-8") for p in sorted(Path(corpus_dir).glob("*.md")))
+
+
+def _source(n: int, hit: Hit) -> dict:
+    return {"id": n, "source": str(hit.metadata.get("source", "")), "section": hit.citation, "text": hit.body}
+
+
+class _FigureGuard:
+    """Holds back streamed text until each figure in it is complete and checked.
+
+    A figure the sources do not contain is never shown: the stream stops and the
+    chain answers extractively instead.
+    """
+
+    _PENDING = re.compile(r"[£$€]?\s?[\d,.]*(\s?[kKmM])?\+?$")
+
+    def __init__(self, source_texts: list[str]) -> None:
+        self.sources = source_texts
+        self.text = ""
+        self._emitted = 0
+        self.rejected: list[str] = []
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.rejected)
+
+    def feed(self, piece: str) -> str:
+        self.text += piece
+        pending = self._PENDING.search(self.text)
+        cut = pending.start() if pending and pending.group(0).strip() else len(self.text)
+        return self._release(cut)
+
+    def flush(self) -> str:
+        return self._release(len(self.text))
+
+    def _release(self, cut: int) -> str:
+        if cut <= self._emitted:
+            return ""
+        # Check the figures that end in the newly released text, read on the whole text
+        # so a figure is never cut in two.
+        prefix = self.text[:cut]
+        for m in grounding.FIGURE.finditer(prefix):
+            if m.end() > self._emitted and not grounding.figure_is_supported(m.group(0), self.sources):
+                self.rejected.append(m.group(0).strip())
+        if self.rejected:
+            return ""
+        chunk = self.text[self._emitted:cut]
+        self._emitted = cut
+        return chunk

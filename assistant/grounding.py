@@ -1,0 +1,128 @@
+"""Grounding: every figure in an answer must come from a cited source; roles must exist."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# A money amount or number: "£60,000", "$250,000+", "60k", "1.5", but not "[2]".
+FIGURE = re.compile(
+    r"(?<![\w\[\].,])(?P<cur>[£$€])?\s?(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
+    r"(?:\s?(?P<mult>[kK]|[mM]\b|million|thousand))?(?![\w\]])"
+)
+CITATION = re.compile(r"\[(\d{1,2})\]")
+ROLE_PHRASE = re.compile(
+    r"\b((?:[\w/&-]+\s){0,2}(?:engineer|scientist|manager|researcher|specialist|analyst|architect|"
+    r"developer|consultant|officer)s?)\b",
+    re.I,
+)
+SMALL_NUMBERS = {str(n) for n in range(0, 11)}  # list numbering, "two roles", [n] slips
+_LEADING = {"a", "an", "the", "as", "of", "for", "to", "and", "or", "is", "be", "become", "becoming",
+            "your", "you", "any", "other", "most", "many", "some", "every", "each", "that", "this"}
+
+
+@dataclass(frozen=True)
+class Figure:
+    text: str
+    currency: str
+    value: float
+
+
+def figures(text: str) -> list[Figure]:
+    """Numbers and money amounts in `text`, normalised (separators and k/m multipliers)."""
+    found = []
+    for m in FIGURE.finditer(text):
+        value = float(m.group("num").replace(",", ""))
+        mult = (m.group("mult") or "").lower()
+        if mult in {"k", "thousand"}:
+            value *= 1_000
+        elif mult in {"m", "million"}:
+            value *= 1_000_000
+        found.append(Figure(text=m.group(0).strip(), currency=m.group("cur") or "", value=value))
+    return found
+
+
+def unsupported_figures(answer: str, source_texts: list[str]) -> list[str]:
+    """Figures in the answer that no source contains (with the same currency when one is given)."""
+    known = {(f.currency, f.value) for text in source_texts for f in figures(text)}
+    values = {v for _, v in known}
+    bad = []
+    for fig in figures(CITATION.sub(" ", answer)):
+        if not fig.currency and fig.text in SMALL_NUMBERS:
+            continue
+        ok = (fig.currency, fig.value) in known if fig.currency else fig.value in values
+        if not ok:
+            bad.append(fig.text)
+    return bad
+
+
+def unknown_roles(answer: str, allowed_text: str) -> list[str]:
+    """Job titles in the answer that appear nowhere in the guide or the sources."""
+    allowed = allowed_text.lower()
+    bad = []
+    for m in ROLE_PHRASE.finditer(answer):
+        words = [w for w in m.group(1).lower().split()]
+        while words and words[0] in _LEADING:
+            words.pop(0)
+        if len(words) < 2:
+            continue  # "engineers", "a researcher": generic, not a role name
+        candidate = " ".join(words[-2:])
+        singular = re.sub(r"s$", "", candidate)
+        if candidate not in allowed and singular not in allowed:
+            bad.append(m.group(1).strip())
+    return bad
+
+
+def cited_ids(answer: str) -> list[int]:
+    seen: list[int] = []
+    for m in CITATION.finditer(answer):
+        n = int(m.group(1))
+        if n not in seen:
+            seen.append(n)
+    return seen
+
+
+def problems(answer: str, source_texts: list[str], allowed_text: str = "",
+             cited_only: bool = True) -> list[str]:
+    """Why an answer is not grounded in its sources (empty when it is).
+
+    `source_texts` are the numbered sources in order ([1] is the first). When the answer
+    cites sources, its figures must appear in the ones it cites.
+    """
+    cited = [n for n in cited_ids(answer) if 1 <= n <= len(source_texts)]
+    invalid = [n for n in cited_ids(answer) if not 1 <= n <= len(source_texts)]
+    pool = [source_texts[n - 1] for n in cited] if cited and cited_only else source_texts
+    issues = [f"unsupported figure {f}" for f in unsupported_figures(answer, pool)]
+    issues += [f"citation [{n}] does not exist" for n in invalid]
+    if allowed_text:
+        issues += [f"unknown role {r!r}" for r in unknown_roles(answer, allowed_text + "\n" + "\n".join(source_texts))]
+    return issues
+
+
+def figure_is_supported(fig_text: str, source_texts: list[str]) -> bool:
+    """For streaming: may this completed figure be shown?"""
+    return not unsupported_figures(fig_text, source_texts)
+
+
+def repair_citations(answer: str, source_texts: list[str]) -> str:
+    """Point each sentence's citation at the source that holds its figures.
+
+    Small models often cite the wrong number for a figure that is in another
+    retrieved source; the figure is grounded, only its pointer is wrong.
+    """
+    parts = re.split(r"(?<=[.!?])\s+|\n", answer)
+    out = answer
+    for sentence in parts:
+        figs = [f for f in figures(CITATION.sub(" ", sentence))
+                if f.currency or f.text not in SMALL_NUMBERS]
+        if not figs:
+            continue
+        holders = [n for n, text in enumerate(source_texts, start=1)
+                   if not unsupported_figures(" ".join(f.text for f in figs), [text])]
+        cited = cited_ids(sentence)
+        if not holders or any(n in holders for n in cited):
+            continue
+        fixed = re.sub(r"\s+([.!?])$", r"\1", CITATION.sub("", sentence).rstrip())
+        fixed = re.sub(r"([.!?]?)$", lambda m: f" [{holders[0]}]{m.group(1)}", fixed, count=1)
+        out = out.replace(sentence, fixed, 1)
+    return out
