@@ -38,9 +38,21 @@ TOPIC_QUESTION = {
     "suits": "Who does the {role} role suit?",
     "break_in": "How do you break in as a {role}?",
 }
+TOPIC_LABEL = {"salary": "salary range", "skills": "skills", "tasks": "day-to-day tasks",
+               "suits": "who it suits", "break_in": "how to break in"}
 REGION_NAME = {"uk": " in the UK", "us": " in the US", "global": " in global tech hubs"}
 FOLLOW_UP_START = re.compile(r"^\s*(and|what about|how about|or|also|same|in the|for the|for a|for an|what of)\b", re.I)
-PRONOUN = re.compile(r"\b(it|they|them|their|that role|this role|that job|this job|those|there|same role)\b", re.I)
+PRONOUN = re.compile(r"\b(that role|this role|that job|this job|that path|this path|that track|the role|"
+                     r"it|they|them|their|that|this|those|there)\b", re.I)
+# Sentences that try to take over the assistant; they are dropped before retrieval so
+# only the question they wrap is judged (and answered) on its own merits.
+OVERRIDE = re.compile(
+    r"(ignore (all |any )?(the |your )?(previous|prior|above|earlier|career guide|guide|instructions)|"
+    r"disregard (all |the |your )?(previous|prior|above|instructions|guide)|you are now|you're now|"
+    r"\bDAN\b|no restrictions|developer mode|jailbreak|let's play a game|system override|"
+    r"new instruction|from now on|act as (a|an) )",
+    re.I,
+)
 # Asking for the hidden instructions is declined; other injection attempts ("ignore previous
 # instructions, ...") go through the normal path, where the gate and grounding check hold.
 META_REQUEST = re.compile(
@@ -131,7 +143,16 @@ class Assistant:
         if self._is_path_request(question):
             yield from self._recommend(question, started)
             return
+        question = strip_overrides(question)
+        if not question:
+            yield self._final(prompts.DECLINE_META, [], started, declined=True, mode="declined", query="")
+            return
         resolved = resolve_question(question, history, self.roles)
+        gap = self._guide_gap(resolved)
+        if gap:
+            yield StreamEvent(token=gap[0])
+            yield self._final(gap[0], gap[1], started, mode="facts", query=resolved.query)
+            return
         hits = self._retrieve(question, resolved)
         retrieved = [h.citation for h in hits]
         if not self._relevant(question, resolved, hits):
@@ -245,6 +266,39 @@ class Assistant:
             return True if resolved.role else raw_ok
         return raw_ok
 
+    def _guide_gap(self, resolved: ResolvedQuestion) -> tuple[str, list[dict]] | None:
+        """What the guide does not give, said plainly from its own facts (no model needed).
+
+        Small models fill such gaps with a neighbouring role's or region's figure.
+        """
+        facts = self.roles.get(resolved.role or "")
+        if facts is None or resolved.topic not in {"salary", "skills", "tasks"}:
+            return None
+        if not facts.detailed:
+            hit = self._section_hit("The AI career landscape / Tracks without a detailed profile")
+            sources = [_source(1, hit)] if hit else []
+            cite = " [1]" if hit else ""
+            return (f"The guide lists {facts.title} as one of its career tracks but gives no detailed "
+                    f"profile for it: no day-to-day tasks, skills or salary figures{cite}.", sources)
+        region = resolved.region or ""
+        if resolved.topic != "salary" or not region:
+            return None
+        if not region.startswith("other:") and facts.salary_for(region):
+            return None
+        hit = self._section_hit(facts.citation("Salary range"))
+        if hit is None:
+            return None
+        given = "; ".join(f"{r.region}: {r.display(with_qualifier=True)}" for r in facts.salaries)
+        where = REGION_NAME.get(region, "").strip() or f"in {region.removeprefix('other:')}"
+        return (f"The guide gives no salary figure for the {facts.title} {where}. The figures it does "
+                f"give are {given} [1].", [_source(1, hit)])
+
+    def _section_hit(self, citation: str) -> Hit | None:
+        for hit in self.search.search(citation.replace(" / ", " "), k=SEARCH_K):
+            if hit.citation == citation:
+                return hit
+        return None
+
     def _is_path_request(self, question: str) -> bool:
         from assistant.recommend import is_path_request
 
@@ -285,15 +339,15 @@ def resolve_question(question: str, history: list[dict], roles: Mapping[str, Rol
     """
     q_roles = find_roles(question, roles)
     topic = detect_topic(question)
-    region = region_in_text(question)
-    follow_up_form = bool(FOLLOW_UP_START.search(question) or PRONOUN.search(question)
-                          or (len(question.split()) <= 6 and (topic or region)))
+    region = region_in_text(question) or _other_place(question)
+    starts_like_follow_up = bool(FOLLOW_UP_START.search(question))
+    follow_up_form = bool(starts_like_follow_up or PRONOUN.search(question) or topic)
     prev_role = prev_topic = prev_region = None
     for turn in reversed(history):
         if turn.get("role") != "user":
             continue
         text = str(turn.get("content", ""))
-        prev_role = prev_role or next((r.title for r in find_roles(text, roles)), None)
+        prev_role = prev_role or next((r.title for r in find_roles(text, roles)), None) or _background_role(text)
         prev_topic = prev_topic or detect_topic(text)
         prev_region = prev_region or region_in_text(text)
         if prev_role and prev_topic:
@@ -304,14 +358,49 @@ def resolve_question(question: str, history: list[dict], roles: Mapping[str, Rol
     role = q_roles[0].title if q_roles else prev_role
     topic = topic or prev_topic
     if topic == "salary":
-        region = region or (prev_region if q_roles else None)
+        region = region or prev_region
     if not role:
         return ResolvedQuestion(question, question, None, topic, region, follow_up=False)
     template = TOPIC_QUESTION.get(topic or "")
-    text = (template.format(role=role, region=REGION_NAME.get(region or "", "")) if template
-            else f"{question} (about the {role})")
-    query = f"{role} {text}"
+    if template and (len(question.split()) <= 5 or starts_like_follow_up):
+        where = REGION_NAME.get(region or "", f" in {(region or '').removeprefix('other:')}" if region else "")
+        text = template.format(role=role, region=where)
+    elif not q_roles and PRONOUN.search(question):
+        text = PRONOUN.sub(f"the {role}", question, count=1)
+    else:
+        label = TOPIC_LABEL.get(topic or "", "")
+        where = REGION_NAME.get(region or "", "")
+        text = f"{question} (about the {role}{', ' + label if label else ''}{where})"
+    query = f"{role} {TOPIC_LABEL.get(topic or '', '')} {text}"
     return ResolvedQuestion(text, query, role, topic, region, follow_up=True)
+
+
+def _other_place(question: str) -> str | None:
+    """A place the guide gives no figures for ("in India" -> "other:India")."""
+    m = re.search(r"\b(?:in|for|from|around)\s+((?:[A-Z][a-z]+)(?:\s[A-Z][a-z]+)?)\b", question)
+    if not m or m.group(1).split()[0] in {"AI", "ML", "The", "Data", "Machine", "Prompt", "Research", "MLOps"}:
+        return None
+    return f"other:{m.group(1)}"
+
+
+def strip_overrides(question: str) -> str:
+    """Drop the sentences of a question that try to override the assistant's instructions."""
+    if not OVERRIDE.search(question):
+        return question
+    sentences = re.split(r"(?<=[.!?:;])\s+|\s+-\s+|\n", question)
+    kept = [s for s in sentences if s and not OVERRIDE.search(s)]
+    return re.sub(r"</?\w+>", " ", " ".join(kept)).strip()
+
+
+def _background_role(text: str) -> str | None:
+    """The role the guide points a stated background to ("I'm a data analyst" -> Data Scientist)."""
+    from assistant.quiz import background_of, guide_titles
+
+    background = background_of(text)
+    if background.key == "other":
+        return None
+    titles = guide_titles(background.roles)
+    return titles[0] if titles else None
 
 
 def detect_topic(text: str) -> str | None:
