@@ -62,7 +62,9 @@ BACKGROUNDS: tuple[Background, ...] = (
     Background("software engineer", "Software engineer", ("ML Engineer", "MLOps")),
     Background("data analyst", "Data analyst", ("Data Scientist",)),
     Background("product manager", "Product manager", ("AI Product Manager",)),
-    Background("writer/communications", "Writer/communications", ("Prompt Engineer/AI Solutions Specialist",)),
+    Background(
+        "writer/communications", "Writer/communications", ("Prompt Engineer/AI Solutions Specialist",)
+    ),
     Background("academic/researcher", "Academic/researcher", ("Research Scientist", "AI Safety")),
     Background("other", "Other", ()),
 )
@@ -95,34 +97,78 @@ BACKGROUND_SECTION = "Your current background"
 _NOT_CODE = r"(?!\s+(?:code|coding|software|programs?|scripts?|tests?|sql|python|queries|apps?|functions)\b)"
 _BACKGROUND_PATTERNS: dict[str, tuple[tuple[str, float], ...]] = {
     "software engineer": (
-        (r"software\s+(?:engineer|developer|dev)\w*", 3), (r"developers?", 3), (r"programmers?", 3),
-        (r"coders?", 3), (r"(?:back|front)[\s-]?end", 2), (r"full[\s-]?stack", 2), (r"web\s+dev\w*", 3),
-        (r"devops", 3), (r"SRE", 3), (r"site reliability", 3), (r"SWE", 3),
-        (r"(?:write|writing|wrote|ship|shipping)\s+(?:production\s+)?(?:code|software)\s+for\s+a\s+living", 3),
+        (r"software\s+(?:engineer|developer|dev)\w*", 3),
+        (r"developers?", 3),
+        (r"programmers?", 3),
+        (r"coders?", 3),
+        (r"(?:back|front)[\s-]?end", 2),
+        (r"full[\s-]?stack", 2),
+        (r"web\s+dev\w*", 3),
+        (r"devops", 3),
+        (r"SRE", 3),
+        (r"site reliability", 3),
+        (r"SWE", 3),
+        (
+            r"(?:write|writing|wrote|ship|shipping)\s+(?:production\s+)?(?:code|software)\s+for\s+a\s+living",
+            3,
+        ),
         (r"(?:java|javascript|typescript|c\+\+|golang|rust|react|django)\b", 1),
         (r"(?:building|build|built)\s+(?:web\s+)?(?:apps|services|apis|microservices|backends?)", 1),
     ),
     "data analyst": (
-        (r"(?:data|business|financial|marketing|bi)\s+analysts?", 3), (r"analysts?", 2),
-        (r"business intelligence", 2), (r"BI", 2), (r"dashboards?", 1), (r"excel", 1), (r"tableau", 1),
-        (r"power\s*bi", 1), (r"spreadsheets?", 1), (r"reporting", 1), (r"(?:data\s+)?analytics", 1),
+        (r"(?:data|business|financial|marketing|bi)\s+analysts?", 3),
+        (r"analysts?", 2),
+        (r"business intelligence", 2),
+        (r"BI", 2),
+        (r"dashboards?", 1),
+        (r"excel", 1),
+        (r"tableau", 1),
+        (r"power\s*bi", 1),
+        (r"spreadsheets?", 1),
+        (r"reporting", 1),
+        (r"(?:data\s+)?analytics", 1),
         (r"sql\s+(?:queries|reports)", 1),
     ),
     "product manager": (
-        (r"product\s+managers?", 3), (r"PMs?", 3), (r"product\s+owners?", 3), (r"product\s+management", 3),
-        (r"product\s+leads?", 3), (r"roadmaps?", 1), (r"product\s+(?:team|launches|features)", 1),
+        (r"product\s+managers?", 3),
+        (r"PMs?", 3),
+        (r"product\s+owners?", 3),
+        (r"product\s+management", 3),
+        (r"product\s+leads?", 3),
+        (r"roadmaps?", 1),
+        (r"product\s+(?:team|launches|features)", 1),
     ),
     "writer/communications": (
-        (r"writers?", 3), (r"journalis\w+", 3), (r"copywrit\w+", 3), (r"editors?", 3),
-        (r"communications?" + _NOT_CODE, 2), (r"comms", 3), (r"PR", 2), (r"public relations", 3),
-        (r"content\s+(?:creator|writer|strategist|designer|marketer|marketing)s?", 3), (r"bloggers?", 3),
-        (r"authors?", 2), (r"storytell\w+", 1), (r"marketing", 1), (r"blog\w*", 1),
-        (r"writ(?:e|es|ing)" + _NOT_CODE, 1), (r"words", 1),
+        (r"writers?", 3),
+        (r"journalis\w+", 3),
+        (r"copywrit\w+", 3),
+        (r"editors?", 3),
+        (r"communications?" + _NOT_CODE, 2),
+        (r"comms", 3),
+        (r"PR", 2),
+        (r"public relations", 3),
+        (r"content\s+(?:creator|writer|strategist|designer|marketer|marketing)s?", 3),
+        (r"bloggers?", 3),
+        (r"authors?", 2),
+        (r"storytell\w+", 1),
+        (r"marketing", 1),
+        (r"blog\w*", 1),
+        (r"writ(?:e|es|ing)" + _NOT_CODE, 1),
+        (r"words", 1),
     ),
     "academic/researcher": (
-        (r"academics?", 3), (r"academia", 3), (r"researchers?", 3), (r"ph\.?\s?d\w*", 3), (r"doctoral", 3),
-        (r"post-?docs?", 3), (r"professors?", 3), (r"lecturers?", 3), (r"research\s+(?:fellow|assistant|group|lab)", 3),
-        (r"(?:publish|published|publishing)\s+(?:papers|research)", 2), (r"thesis", 1), (r"dissertation", 1),
+        (r"academics?", 3),
+        (r"academia", 3),
+        (r"researchers?", 3),
+        (r"ph\.?\s?d\w*", 3),
+        (r"doctoral", 3),
+        (r"post-?docs?", 3),
+        (r"professors?", 3),
+        (r"lecturers?", 3),
+        (r"research\s+(?:fellow|assistant|group|lab)", 3),
+        (r"(?:publish|published|publishing)\s+(?:papers|research)", 2),
+        (r"thesis", 1),
+        (r"dissertation", 1),
         (r"universit(?:y|ies)", 1),
     ),
 }
@@ -135,8 +181,9 @@ _TARGET_ROLES = re.compile(
 )
 _CASE_SENSITIVE = {"SRE", "SWE", "BI", "PMs?", "PR"}
 _NEGATION = re.compile(r"(?:\bnot|\bnever|\bno|n't|\bnon)[\s-]+(?:\w+[\s-]+){0,2}$", re.IGNORECASE)
-_FORMER = re.compile(r"(?:former(?:ly)?|ex-|used to be|previously|once|retired)\s*(?:an?\s+)?(?:\w+\s+){0,1}$",
-                     re.IGNORECASE)
+_FORMER = re.compile(
+    r"(?:former(?:ly)?|ex-|used to be|previously|once|retired)\s*(?:an?\s+)?(?:\w+\s+){0,1}$", re.IGNORECASE
+)
 
 
 @dataclass
@@ -199,8 +246,12 @@ def score_roles(answers: QuizAnswers, roles: Mapping[str, RoleFacts]) -> list[Sc
                 reasons.append(f'you answered {"yes" if answer else "no"} to "{q.text}"{track}')
                 matched.append(q.key)
         score = round(points / maximum, 4) if maximum else 0.0
-        key = (-points, bg_titles.index(title) if title in bg_titles else len(bg_titles),
-               order.get(title, len(order)), title)
+        key = (
+            -points,
+            bg_titles.index(title) if title in bg_titles else len(bg_titles),
+            order.get(title, len(order)),
+            title,
+        )
         scored.append((key, ScoredRole(title, score, tuple(reasons), tuple(matched))))
     scored.sort(key=lambda pair: pair[0])
     return [s for _, s in scored]
@@ -238,7 +289,7 @@ def parse_background(text: str) -> str:
         for pattern, w in patterns:
             flags = 0 if pattern in _CASE_SENSITIVE else re.IGNORECASE
             for m in re.finditer(rf"(?<![\w-]){pattern}(?![\w])", clean, flags):
-                before = clean[max(0, m.start() - 40):m.start()]
+                before = clean[max(0, m.start() - 40) : m.start()]
                 if _NEGATION.search(before):
                     continue
                 weight += w * (0.5 if _FORMER.search(before) else 1.0)
@@ -261,7 +312,7 @@ def load_quiz(path: Path) -> tuple[tuple[Question, ...], tuple[Background, ...]]
     if not path.is_file():
         raise BadInput(f"no quiz file at {path}")
     text = path.read_text(encoding="utf-8")
-    return (_parse_mdx_quiz(text) if path.suffix == ".mdx" else _parse_md_quiz(text))
+    return _parse_mdx_quiz(text) if path.suffix == ".mdx" else _parse_md_quiz(text)
 
 
 def guide_titles(names: tuple[str, ...]) -> tuple[str, ...]:
@@ -296,13 +347,16 @@ def _split_names(text: str) -> tuple[str, ...]:
 
 
 def _background_from_line(label: str, rest: str) -> Background:
-    key = next((b.key for b in BACKGROUNDS if b.label.lower() == label.strip().lower()),
-               label.strip().lower())
+    key = next(
+        (b.key for b in BACKGROUNDS if b.label.lower() == label.strip().lower()), label.strip().lower()
+    )
     return Background(key, label.strip(), tuple(r.title for r in find_roles(rest, known_roles())))
 
 
 def _parse_mdx_quiz(text: str) -> tuple[tuple[Question, ...], tuple[Background, ...]]:
-    m = re.search(r"^##\s+How to Choose Your Path\s*$(.*?)(?=^##\s|\Z)", text, re.MULTILINE | re.DOTALL | re.I)
+    m = re.search(
+        r"^##\s+How to Choose Your Path\s*$(.*?)(?=^##\s|\Z)", text, re.MULTILINE | re.DOTALL | re.I
+    )
     if not m:
         raise BadInput("no 'How to Choose Your Path' section in the guide")
     questions: list[Question] = []
@@ -322,8 +376,12 @@ def _parse_mdx_quiz(text: str) -> tuple[tuple[Question, ...], tuple[Background, 
         if arrow and questions and current["key"] == questions[-1].key:
             q = questions[-1]
             names = _split_names(arrow.group(2))
-            questions[-1] = Question(q.key, q.text, names if arrow.group(1).lower() == "yes" else q.yes,
-                                     names if arrow.group(1).lower() == "no" else q.no)
+            questions[-1] = Question(
+                q.key,
+                q.text,
+                names if arrow.group(1).lower() == "yes" else q.yes,
+                names if arrow.group(1).lower() == "no" else q.no,
+            )
             continue
         bullet = re.match(r"^[-*]\s+(.+?)\s*→\s*(.+)$", line)
         if bullet and current["key"] == "background":

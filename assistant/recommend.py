@@ -37,7 +37,9 @@ from assistant.roles import (
 
 logger = logging.getLogger(__name__)
 
-ANSWERS_SYSTEM = "You read a person's self-description and fill in a career quiz. Reply with one JSON object only."
+ANSWERS_SYSTEM = (
+    "You read a person's self-description and fill in a career quiz. Reply with one JSON object only."
+)
 ANSWERS_PROMPT = """Description: "{text}"
 Keys (true, false, or null when the description does not say):
 "code": loves writing code for its own sake?
@@ -70,45 +72,109 @@ _PATH_PATTERNS = [
     r"\b(?:choose|pick|find)\s+(?:my|a|the right|the best)\s+(?:ai\s+)?(?:path|role|career|track)\b",
     r"\b(?:take|do|start)\s+the\s+quiz\b",
     r"\bwhere\s+(?:do|should|would|could)\s+i\s+(?:fit|start|begin)\b",
-    r"\bhow\s+(?:do|can|should|could)\s+i\s+(?:get|move|switch|transition|break)\s+into\s+(?:ai|ml|machine learning)\b",
+    r"\bhow\s+(?:do|can|should|could)\s+i\s+(?:get|move|switch|transition|break)\s+into\s+"
+    r"(?:ai|ml|machine learning)\b",
     r"\b(?:career\s+change|switch(?:ing)?\s+careers?|change\s+careers?)\b",
 ]
 _SELF_DESCRIPTION = re.compile(r"\b(?:i'?m|i am|i work|i've been|i have been|my background|as an?)\b", re.I)
 _ASKS_ABOUT_AI_CAREER = re.compile(
-    r"\b(?:what|which|where|how|should)\b.*\b(?:ai|ml|machine learning|role|path|career)\b", re.I)
+    r"\b(?:what|which|where|how|should)\b.*\b(?:ai|ml|machine learning|role|path|career)\b", re.I
+)
 
-_CODE_YES = [r"\b(?:love|enjoy|like|adore|passion(?:ate)? (?:for|about))\w*\s+(?:\w+\s+){0,2}"
-             r"(?:cod(?:e|ing)|programming|writing software|hacking on)",
-             r"\bcoding is (?:my|fun|what)", r"\b(?:i code|code for fun|side projects)\b"]
-_CODE_NO = [r"(?:don't|do not|never|hate|dislike|not (?:into|big on|keen on|a fan of)|rather not|can't|cannot)"
-            r"\s+(?:\w+\s+){0,2}(?:cod(?:e|ing)|programming|program)",
-            r"\bnon-?\s?technical\b", r"\bnot (?:very |particularly |that )?technical\b",
-            r"\bnot an? (?:\w+\s)?(?:programmer|coder|developer)\b", r"\bno coding\b"]
-_RESEARCH_YES = [r"\b(?:love|enjoy|like|drawn to|passion(?:ate)? (?:for|about)|fascinated by|curious about)\w*\s+"
-                 r"(?:\w+\s+){0,3}(?:research|open-ended|unsolved|experiments?|papers|theory|hard problems)",
-                 r"\bopen-ended problems\b", r"\bpublish(?:ed|ing)?\s+papers\b"]
-_RESEARCH_NO = [r"(?:don't|do not|never|hate|dislike|not (?:into|drawn to|interested in|keen on))\s+"
-                r"(?:\w+\s+){0,2}(?:research|theory|open-ended|academia)",
-                r"\bprefer\w*\s+(?:\w+\s+){0,2}(?:practical|hands-on|concrete|shipping)\b"]
-_STAKE_YES = [r"\b(?:love|enjoy|like|good at|thrive)\w*\s+(?:\w+\s+){0,3}(?:stakeholders?|clients?|customers?|"
-              r"the business|business side|people|presenting|meetings|explaining)",
-              r"\bpeople person\b", r"\bclient-facing\b", r"\bcustomer-facing\b"]
-_STAKE_NO = [r"(?:don't|do not|never|hate|dislike|avoid|not (?:into|keen on|a fan of)|rather not)\s+"
-             r"(?:\w+\s+){0,3}(?:stakeholders?|clients?|meetings|the business|people|presenting|politics)",
-             r"\bprefer\w*\s+(?:to\s+)?(?:work(?:ing)?\s+)?alone\b", r"\bintrovert", r"\bheads-down\b"]
-_FALLBACK = {"code": (_CODE_YES, _CODE_NO), "research": (_RESEARCH_YES, _RESEARCH_NO),
-             "stakeholders": (_STAKE_YES, _STAKE_NO)}
+_CODE_YES = [
+    r"\b(?:love|enjoy|like|adore|passion(?:ate)? (?:for|about))\w*\s+(?:\w+\s+){0,2}"
+    r"(?:cod(?:e|ing)|programming|writing software|hacking on)",
+    r"\bcoding is (?:my|fun|what)",
+    r"\b(?:i code|code for fun|side projects)\b",
+]
+_CODE_NO = [
+    r"(?:don't|do not|never|hate|dislike|not (?:into|big on|keen on|a fan of)|rather not|can't|cannot)"
+    r"\s+(?:\w+\s+){0,2}(?:cod(?:e|ing)|programming|program)",
+    r"\bnon-?\s?technical\b",
+    r"\bnot (?:very |particularly |that )?technical\b",
+    r"\bnot an? (?:\w+\s)?(?:programmer|coder|developer)\b",
+    r"\bno coding\b",
+]
+_RESEARCH_YES = [
+    r"\b(?:love|enjoy|like|drawn to|passion(?:ate)? (?:for|about)|fascinated by|curious about)\w*\s+"
+    r"(?:\w+\s+){0,3}(?:research|open-ended|unsolved|experiments?|papers|theory|hard problems)",
+    r"\bopen-ended problems\b",
+    r"\bpublish(?:ed|ing)?\s+papers\b",
+]
+_RESEARCH_NO = [
+    r"(?:don't|do not|never|hate|dislike|not (?:into|drawn to|interested in|keen on))\s+"
+    r"(?:\w+\s+){0,2}(?:research|theory|open-ended|academia)",
+    r"\bprefer\w*\s+(?:\w+\s+){0,2}(?:practical|hands-on|concrete|shipping)\b",
+]
+_STAKE_YES = [
+    r"\b(?:love|enjoy|like|good at|thrive)\w*\s+(?:\w+\s+){0,3}(?:stakeholders?|clients?|customers?|"
+    r"the business|business side|people|presenting|meetings|explaining)",
+    r"\bpeople person\b",
+    r"\bclient-facing\b",
+    r"\bcustomer-facing\b",
+]
+_STAKE_NO = [
+    r"(?:don't|do not|never|hate|dislike|avoid|not (?:into|keen on|a fan of)|rather not)\s+"
+    r"(?:\w+\s+){0,3}(?:stakeholders?|clients?|meetings|the business|people|presenting|politics)",
+    r"\bprefer\w*\s+(?:to\s+)?(?:work(?:ing)?\s+)?alone\b",
+    r"\bintrovert",
+    r"\bheads-down\b",
+]
+_FALLBACK = {
+    "code": (_CODE_YES, _CODE_NO),
+    "research": (_RESEARCH_YES, _RESEARCH_NO),
+    "stakeholders": (_STAKE_YES, _STAKE_NO),
+}
 
 # Skill words worth recognising in a description (the guide's own skill vocabulary).
 _SKILL_WORDS = (
-    "python", "sql", "statistics", "probability", "machine learning", "pytorch", "tensorflow", "scikit-learn",
-    "pandas", "numpy", "docker", "kubernetes", "aws", "gcp", "azure", "cloud", "ci/cd", "mlflow", "airflow",
-    "tableau", "power bi", "communication", "storytelling", "product management", "stakeholder management",
-    "linear algebra", "calculus", "academic writing", "policy analysis", "research", "shell scripting",
-    "data visualisation", "data analysis", "version control", "testing", "rag", "vector databases",
+    "python",
+    "sql",
+    "statistics",
+    "probability",
+    "machine learning",
+    "pytorch",
+    "tensorflow",
+    "scikit-learn",
+    "pandas",
+    "numpy",
+    "docker",
+    "kubernetes",
+    "aws",
+    "gcp",
+    "azure",
+    "cloud",
+    "ci/cd",
+    "mlflow",
+    "airflow",
+    "tableau",
+    "power bi",
+    "communication",
+    "storytelling",
+    "product management",
+    "stakeholder management",
+    "linear algebra",
+    "calculus",
+    "academic writing",
+    "policy analysis",
+    "research",
+    "shell scripting",
+    "data visualisation",
+    "data analysis",
+    "version control",
+    "testing",
+    "rag",
+    "vector databases",
 )
-_SYNONYMS = {"ml": "machine learning", "k8s": "kubernetes", "stats": "statistics", "viz": "visualisation",
-             "data visualization": "data visualisation", "git": "version control", "communications": "communication"}
+_SYNONYMS = {
+    "ml": "machine learning",
+    "k8s": "kubernetes",
+    "stats": "statistics",
+    "viz": "visualisation",
+    "data visualization": "data visualisation",
+    "git": "version control",
+    "communications": "communication",
+}
 
 
 @dataclass
@@ -203,23 +269,30 @@ def render_markdown(cards: list[RoleCard], answers: QuizAnswers) -> str:
         lines.append(f"### {i}. {card.role} — {round(card.score * 100)}% fit")
         lines.append(f"**Why it fits:** {card.why}{_refs(card.cites.get('why'))}")
         if card.reasons:
-            reasons = "; ".join(f"{r}{_refs([sid])}" for r, sid in zip(card.reasons, card.cites.get("reasons", []),
-                                                                           strict=False))
+            reasons = "; ".join(
+                f"{r}{_refs([sid])}"
+                for r, sid in zip(card.reasons, card.cites.get("reasons", []), strict=False)
+            )
             lines.append(f"- **Because** {reasons}")
         if card.detailed:
             if card.salary:
                 label = "Salary (the guide's 2026 estimates)"
                 ranges = "; ".join(
                     f"{s['region']}: {s['range']}" + (f" ({s['qualifier']})" if s["qualifier"] else "")
-                    for s in card.salary)
+                    for s in card.salary
+                )
                 note = f" {card.salary_note}" if card.salary_note else ""
                 lines.append(f"- **{label}:** {ranges}{_refs(card.cites.get('salary'))}{note}")
             if card.skills_to_learn:
-                lines.append(f"- **Skills to learn:** {'; '.join(card.skills_to_learn)}"
-                             f"{_refs(card.cites.get('skills'))}")
+                lines.append(
+                    f"- **Skills to learn:** {'; '.join(card.skills_to_learn)}"
+                    f"{_refs(card.cites.get('skills'))}"
+                )
             elif card.skills:
-                lines.append(f"- **Skills:** you already have the skills the guide lists"
-                             f"{_refs(card.cites.get('skills'))}")
+                lines.append(
+                    f"- **Skills:** you already have the skills the guide lists"
+                    f"{_refs(card.cites.get('skills'))}"
+                )
             lines.append(f"- **How to break in:** {card.break_in}{_refs(card.cites.get('break_in'))}")
         lines.append("")
     seen: set[int] = set()
@@ -244,8 +317,12 @@ def is_path_request(question: str) -> bool:
     # question that names no particular role.
     from assistant.roles import find_roles, known_roles
 
-    return bool(_SELF_DESCRIPTION.search(q) and _ASKS_ABOUT_AI_CAREER.search(q) and "?" in q
-                and not find_roles(q, known_roles()))
+    return bool(
+        _SELF_DESCRIPTION.search(q)
+        and _ASKS_ABOUT_AI_CAREER.search(q)
+        and "?" in q
+        and not find_roles(q, known_roles())
+    )
 
 
 def answers_from_description(text: str, chat_model: BaseChatModel | None) -> QuizAnswers:
@@ -261,6 +338,12 @@ def answers_from_description(text: str, chat_model: BaseChatModel | None) -> Qui
         raise BadInput("describe yourself in a sentence or two (your background and what you enjoy)")
     keyword = {key: _keyword_answer(text, key) for key in _FALLBACK}
     model = _model_answers(text, chat_model) if chat_model is not None else None
+    if chat_model is not None:
+        logger.info(
+            "quiz answers: model reply %s; keywords found %s",
+            "usable" if model else "not usable",
+            {k: v for k, v in keyword.items() if v is not None},
+        )
     values: dict[str, bool | None] = {}
     for key, found in keyword.items():
         values[key] = found if found is not None else (getattr(model, key) if model else None)
@@ -356,8 +439,16 @@ class _SourceBook:
         return self.ids[key]
 
 
-def _card(title: str, score: float, reasons: list[str], facts: RoleFacts, answers: QuizAnswers,
-          region: str | None, book: _SourceBook, cites: dict[str, list[int]]) -> RoleCard:
+def _card(
+    title: str,
+    score: float,
+    reasons: list[str],
+    facts: RoleFacts,
+    answers: QuizAnswers,
+    region: str | None,
+    book: _SourceBook,
+    cites: dict[str, list[int]],
+) -> RoleCard:
     def cite(what: str, section: str) -> None:
         text = facts.sections.get(section, "")
         if text:
@@ -368,9 +459,19 @@ def _card(title: str, score: float, reasons: list[str], facts: RoleFacts, answer
             cite("why", section)
             break
         ids = [i for ids in cites.values() for i in ids]
-        return RoleCard(role=title, score=score, reasons=reasons, why=NO_PROFILE, salary=[], skills=[],
-                        skills_to_learn=[], break_in="", sources=[book.entries[i] for i in ids],
-                        detailed=False, cites=cites)
+        return RoleCard(
+            role=title,
+            score=score,
+            reasons=reasons,
+            why=NO_PROFILE,
+            salary=[],
+            skills=[],
+            skills_to_learn=[],
+            break_in="",
+            sources=[book.entries[i] for i in ids],
+            detailed=False,
+            cites=cites,
+        )
     cite("why", SUITS)
     cite("skills", SKILLS)
     cite("salary", SALARY)
@@ -385,8 +486,15 @@ def _card(title: str, score: float, reasons: list[str], facts: RoleFacts, answer
         cite("break_in", BREAK_IN)
     else:
         # The published guide has advice for some roles only; its notes may say how hard it is.
-        noted = next((n for n in facts.sections if n not in (SUITS, SKILLS, SALARY) and
-                      re.search(r"break in|breaking in|entry point", facts.sections[n], re.I)), None)
+        noted = next(
+            (
+                n
+                for n in facts.sections
+                if n not in (SUITS, SKILLS, SALARY)
+                and re.search(r"break in|breaking in|entry point", facts.sections[n], re.I)
+            ),
+            None,
+        )
         if noted:
             break_in = f"{NO_BREAK_IN} Its note: {_prose(facts.sections[noted])}"
             cite("break_in", noted)
@@ -398,8 +506,18 @@ def _card(title: str, score: float, reasons: list[str], facts: RoleFacts, answer
         score=score,
         reasons=reasons,
         why=facts.suits or facts.summary or NO_PROFILE,
-        salary=[{"region": s.region, "range": s.display(), "qualifier": s.qualifier, "currency": s.currency,
-                 "low": s.low, "high": s.high, "open_ended": s.open_ended} for s in salaries],
+        salary=[
+            {
+                "region": s.region,
+                "range": s.display(),
+                "qualifier": s.qualifier,
+                "currency": s.currency,
+                "low": s.low,
+                "high": s.high,
+                "open_ended": s.open_ended,
+            }
+            for s in salaries
+        ],
         skills=list(skills),
         skills_to_learn=[s for s in skills if not _has_skill(s, answers.skills)],
         break_in=break_in,
@@ -492,8 +610,12 @@ def parse_model_answers(reply: str) -> DescriptionAnswers | None:
     body = reply[start:]
     end = body.find("}")
     body = body[: end + 1] if end >= 0 else body.rstrip().rstrip(",") + "}"
-    candidates = [body, re.sub(r"\bTrue\b", "true", re.sub(r"\bFalse\b", "false",
-                  re.sub(r"\bNone\b", "null", body))).replace("'", '"')]
+    candidates = [
+        body,
+        re.sub(r"\bTrue\b", "true", re.sub(r"\bFalse\b", "false", re.sub(r"\bNone\b", "null", body))).replace(
+            "'", '"'
+        ),
+    ]
     for candidate in candidates:
         try:
             data = json.loads(candidate)
@@ -504,7 +626,8 @@ def parse_model_answers(reply: str) -> DescriptionAnswers | None:
         data = {str(k).strip().lower(): v for k, v in data.items()}
         try:
             parsed = DescriptionAnswers.model_validate(
-                {k: data.get(k) for k in ("code", "research", "stakeholders", "background")})
+                {k: data.get(k) for k in ("code", "research", "stakeholders", "background")}
+            )
         except ValidationError:
             continue
         if parsed.background is not None and not isinstance(parsed.background, str):
@@ -539,9 +662,12 @@ def _describe(answers: QuizAnswers) -> str:
         value = answers.answer(key)
         return "not said" if value is None else ("yes" if value else "no")
 
-    parts = [f"loves code: {yn('code')}", f"drawn to research: {yn('research')}",
-             f"enjoys business stakeholders: {yn('stakeholders')}",
-             f"background: {background_of(answers.background).key}"]
+    parts = [
+        f"loves code: {yn('code')}",
+        f"drawn to research: {yn('research')}",
+        f"enjoys business stakeholders: {yn('stakeholders')}",
+        f"background: {background_of(answers.background).key}",
+    ]
     if answers.region:
         key = normalize_region(answers.region)
         parts.append(f"region: {(key or answers.region).upper() if key != 'global' else 'global tech hubs'}")
@@ -557,4 +683,3 @@ def _quiz_source(roles: Mapping[str, RoleFacts]) -> str:
             path = Path(facts.source)
             return str(path if path.suffix == ".mdx" else path.parent / "choosing-your-path.md")
     return "choosing-your-path.md"
-

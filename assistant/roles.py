@@ -32,25 +32,49 @@ ROLE_ORDER: tuple[str, ...] = (
 # ("product manager", "researcher") are deliberately absent: they describe a person, not a role.
 ALIASES: dict[str, tuple[str, ...]] = {
     "Machine Learning Engineer": (
-        "ML Engineer", "MLE", "machine learning engineering", "ML engineering", "Core ML Engineering",
+        "ML Engineer",
+        "MLE",
+        "machine learning engineering",
+        "ML engineering",
+        "Core ML Engineering",
     ),
     "Data Scientist": ("data science", "DS"),
     "AI/ML Research Scientist": (
-        "Research Scientist", "AI Researcher", "ML Researcher", "AI research scientist",
-        "ML research scientist", "AI/ML researcher", "machine learning researcher",
+        "Research Scientist",
+        "AI Researcher",
+        "ML Researcher",
+        "AI research scientist",
+        "ML research scientist",
+        "AI/ML researcher",
+        "machine learning researcher",
     ),
     "MLOps / AI Infrastructure Engineer": (
-        "MLOps", "ML Ops", "MLOps Engineer", "AI Infrastructure Engineer", "AI infrastructure",
-        "ML infrastructure engineer", "ML infrastructure", "Machine Learning Operations",
+        "MLOps",
+        "ML Ops",
+        "MLOps Engineer",
+        "AI Infrastructure Engineer",
+        "AI infrastructure",
+        "ML infrastructure engineer",
+        "ML infrastructure",
+        "Machine Learning Operations",
     ),
     "AI Product Manager": ("AI PM", "AI product management"),
     "Prompt Engineer / AI Solutions Specialist": (
-        "Prompt Engineer", "prompt engineering", "AI Solutions Specialist",
+        "Prompt Engineer",
+        "prompt engineering",
+        "AI Solutions Specialist",
         "Prompt Engineer/AI Solutions Specialist",
     ),
     "AI Safety & Ethics Researcher": (
-        "AI Safety", "AI Safety Researcher", "AI ethics", "AI safety and ethics", "Ethics/Safety",
-        "AI safety & ethics", "safety researcher", "ethics researcher", "AI alignment",
+        "AI Safety",
+        "AI Safety Researcher",
+        "AI ethics",
+        "AI safety and ethics",
+        "Ethics/Safety",
+        "AI safety & ethics",
+        "safety researcher",
+        "ethics researcher",
+        "AI alignment",
         "AI Safety & Ethics",
     ),
     "Data Engineer": ("data engineering",),
@@ -59,16 +83,46 @@ ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 # Aliases that would match a person's background rather than the role (see find_roles).
-_NOT_ALIASES = frozenset({"product manager", "product management", "pm", "researcher", "engineer",
-                          "writer", "data analyst", "software engineer", "scientist", "analyst"})
+_NOT_ALIASES = frozenset(
+    {
+        "product manager",
+        "product management",
+        "pm",
+        "researcher",
+        "engineer",
+        "writer",
+        "data analyst",
+        "software engineer",
+        "scientist",
+        "analyst",
+    }
+)
 
 REGIONS: dict[str, str] = {"uk": "UK", "us": "US", "global": "Global tech hubs"}
 _REGION_WORDS: dict[str, str] = {
-    "uk": "uk", "gb": "uk", "britain": "uk", "great britain": "uk", "united kingdom": "uk",
-    "england": "uk", "scotland": "uk", "wales": "uk", "london": "uk",
-    "us": "us", "usa": "us", "united states": "us", "america": "us", "u.s.": "us", "u.s.a.": "us",
-    "global": "global", "eu": "global", "europe": "global", "global tech hubs": "global",
-    "berlin": "global", "toronto": "global", "singapore": "global", "germany": "global",
+    "uk": "uk",
+    "gb": "uk",
+    "britain": "uk",
+    "great britain": "uk",
+    "united kingdom": "uk",
+    "england": "uk",
+    "scotland": "uk",
+    "wales": "uk",
+    "london": "uk",
+    "us": "us",
+    "usa": "us",
+    "united states": "us",
+    "america": "us",
+    "u.s.": "us",
+    "u.s.a.": "us",
+    "global": "global",
+    "eu": "global",
+    "europe": "global",
+    "global tech hubs": "global",
+    "berlin": "global",
+    "toronto": "global",
+    "singapore": "global",
+    "germany": "global",
     "canada": "global",
 }
 _CURRENCY = {"£": "GBP", "$": "USD", "€": "EUR"}
@@ -76,13 +130,28 @@ _SYMBOL = {code: symbol for symbol, code in _CURRENCY.items()}
 
 # Canonical section names (the corpus headings; the published labels map onto them).
 SUMMARY, TASKS, SKILLS, SALARY, SUITS, BREAK_IN = (
-    "Summary", "Day-to-day tasks", "Skills", "Salary range", "Who it suits", "How to break in",
+    "Summary",
+    "Day-to-day tasks",
+    "Skills",
+    "Salary range",
+    "Who it suits",
+    "How to break in",
 )
 _STANDARD = (SUMMARY, TASKS, SKILLS, SALARY, SUITS, BREAK_IN)
-_LABELS = {"the role": SUMMARY, "role": SUMMARY, "summary": SUMMARY,
-           "day-to-day tasks": TASKS, "day to day tasks": TASKS, "tasks": TASKS,
-           "skills needed": SKILLS, "skills": SKILLS, "salary range": SALARY, "salary": SALARY,
-           "who it suits": SUITS, "how to break in": BREAK_IN}
+_LABELS = {
+    "the role": SUMMARY,
+    "role": SUMMARY,
+    "summary": SUMMARY,
+    "day-to-day tasks": TASKS,
+    "day to day tasks": TASKS,
+    "tasks": TASKS,
+    "skills needed": SKILLS,
+    "skills": SKILLS,
+    "salary range": SALARY,
+    "salary": SALARY,
+    "who it suits": SUITS,
+    "how to break in": BREAK_IN,
+}
 LISTED_SECTION = "Tracks without a detailed profile"
 TRACKS_SECTION = "The ten career tracks"
 
@@ -92,8 +161,11 @@ _BOLD_LABEL = re.compile(r"^\*\*(?P<label>[^*]+?)\*\*\s*(?P<extra>\([^)]*\))?\s*
 _NUMBERED_HEADING = re.compile(r"^##\s+(\d+)\.\s+(.+?)\s*$")
 _MONEY = r"(?P<{n}_sym>[£$€])?\s?(?P<{n}>\d[\d,]*(?:\.\d+)?)\s?(?P<{n}_k>[kK])?"
 _SALARY = re.compile(
-    r"^(?P<region>[^:]+?)\s*:\s*" + _MONEY.format(n="low") + r"\s*(?:–|—|-|to)\s*"
-    + _MONEY.format(n="high") + r"\s*(?P<plus>\+)?\s*(?:\((?P<qualifier>[^)]*)\))?"
+    r"^(?P<region>[^:]+?)\s*:\s*"
+    + _MONEY.format(n="low")
+    + r"\s*(?:–|—|-|to)\s*"
+    + _MONEY.format(n="high")
+    + r"\s*(?P<plus>\+)?\s*(?:\((?P<qualifier>[^)]*)\))?"
 )
 
 
@@ -110,7 +182,7 @@ class SalaryRange:
 
     @property
     def region_key(self) -> str | None:
-        """"uk", "us" or "global" for a regional range; None for a track label."""
+        """ "uk", "us" or "global" for a regional range; None for a track label."""
         return normalize_region(self.region)
 
     def display(self, with_qualifier: bool = False) -> str:
@@ -175,8 +247,14 @@ def load_roles(corpus_dir: Path) -> dict[str, RoleFacts]:
     if overview is not None:
         path, sections, title = overview
         for name, text in _listed_only(sections, roles):
-            roles[name] = RoleFacts(title=name, aliases=_aliases_for(name, ()), source=str(path),
-                                    sections=text, detailed=False, document=title)
+            roles[name] = RoleFacts(
+                title=name,
+                aliases=_aliases_for(name, ()),
+                source=str(path),
+                sections=text,
+                detailed=False,
+                document=title,
+            )
     if not roles:
         raise BadInput(f"no role files (front matter with `role:`) in {corpus_dir}")
     return _ordered(roles)
@@ -201,9 +279,14 @@ def load_published_guide(path: Path) -> dict[str, RoleFacts]:
     if landscape is not None:
         heading, text = landscape
         for name, _ in _listed_only({heading: text}, roles):
-            roles[name] = RoleFacts(title=name, aliases=_aliases_for(name, ()), source=str(path),
-                                    sections={heading: text.strip()}, detailed=False,
-                                    document=str(meta.get("title") or path.stem))
+            roles[name] = RoleFacts(
+                title=name,
+                aliases=_aliases_for(name, ()),
+                source=str(path),
+                sections={heading: text.strip()},
+                detailed=False,
+                document=str(meta.get("title") or path.stem),
+            )
     if not roles:
         raise BadInput(f"no `## N. Role` sections in {path}")
     return _ordered(roles)
@@ -241,7 +324,7 @@ def canonical_title(name: str, roles: Mapping[str, RoleFacts] | None = None) -> 
 
 
 def normalize_region(text: str | None) -> str | None:
-    """"uk", "us" or "global" for a region word or label ("London", "Global tech hubs (...)");
+    """ "uk", "us" or "global" for a region word or label ("London", "Global tech hubs (...)");
     None when it names no region the guide uses."""
     if not text:
         return None
@@ -350,7 +433,7 @@ def _split_front_matter(text: str) -> tuple[dict, str]:
     except yaml.YAMLError as exc:
         logger.warning("unreadable front matter (%s); ignoring it", exc)
         meta = {}
-    return (meta if isinstance(meta, dict) else {}), text[m.end():]
+    return (meta if isinstance(meta, dict) else {}), text[m.end() :]
 
 
 def _doc_title(meta: dict, body: str) -> str:
@@ -367,7 +450,7 @@ def _split_headings(body: str, marker: str) -> list[tuple[str, str]]:
         if line.startswith(marker):
             if current is not None:
                 out.append((current, "\n".join(lines)))
-            current, lines = line[len(marker):].strip(), []
+            current, lines = line[len(marker) :].strip(), []
         elif current is not None:
             lines.append(line)
     if current is not None:
@@ -415,14 +498,16 @@ def _salaries(lines: Iterable[str]) -> tuple[SalaryRange, ...]:
         if not m:
             continue
         symbol = m.group("low_sym") or m.group("high_sym") or ""
-        out.append(SalaryRange(
-            region=m.group("region").strip(),
-            currency=_CURRENCY.get(symbol, ""),
-            low=_amount(m.group("low"), m.group("low_k")),
-            high=_amount(m.group("high"), m.group("high_k")),
-            open_ended=bool(m.group("plus")),
-            qualifier=(m.group("qualifier") or "").strip(),
-        ))
+        out.append(
+            SalaryRange(
+                region=m.group("region").strip(),
+                currency=_CURRENCY.get(symbol, ""),
+                low=_amount(m.group("low"), m.group("low_k")),
+                high=_amount(m.group("high"), m.group("high_k")),
+                open_ended=bool(m.group("plus")),
+                qualifier=(m.group("qualifier") or "").strip(),
+            )
+        )
     return tuple(out)
 
 
@@ -525,7 +610,8 @@ def _role_from_mdx(path: Path, heading: str, text: str) -> RoleFacts:
     for track, p, b in parts.get(SKILLS, []):
         if track:
             tracks.setdefault(track, []).extend(
-                b or [x.strip() for x in re.split(r"\s\+\s|,\s", " ".join(p)) if x.strip()])
+                b or [x.strip() for x in re.split(r"\s\+\s|,\s", " ".join(p)) if x.strip()]
+            )
     salary_lines = [x for _, _, b in parts.get(SALARY, []) for x in b]
     return RoleFacts(
         title=title,

@@ -116,7 +116,7 @@ def test_every_guide_name_maps_to_the_role_find_roles_sees(guide):
         assert [r.title for r in find_roles(name, guide)] == [GUIDE_NAMES[name]], name
 
 
-# --------------------------------------------------------------------------- the guide's rules, all combinations
+# ------------------------------------------------------------------ the guide's rules, all combinations
 
 
 def _votes_from_parsed_guide(parsed_quiz, guide, code, research, stakeholders):
@@ -132,8 +132,9 @@ def _votes_from_parsed_guide(parsed_quiz, guide, code, research, stakeholders):
 
 @pytest.mark.parametrize("background", BACKGROUND_KEYS)
 @pytest.mark.parametrize(("code", "research", "stakeholders"), ANSWER_COMBOS)
-def test_ranking_follows_the_guide_for_every_combination(roles, guide, parsed_quiz, code, research,
-                                                         stakeholders, background):
+def test_ranking_follows_the_guide_for_every_combination(
+    roles, guide, parsed_quiz, code, research, stakeholders, background
+):
     ranked = score_roles(QuizAnswers(code, research, stakeholders, background), roles)
     titles = [r.role for r in ranked]
     assert sorted(titles) == sorted(roles)  # every role, once
@@ -155,7 +156,7 @@ def test_ranking_follows_the_guide_for_every_combination(roles, guide, parsed_qu
     for a, b in itertools.pairwise(ranked):
         assert key[a.role] >= key[b.role]
         assert a.score >= b.score
-        if key[a.role] == key[b.role] and not (a.role in bg_roles):
+        if key[a.role] == key[b.role] and a.role not in bg_roles:
             assert ROLE_ORDER.index(a.role) < ROLE_ORDER.index(b.role)
     # Each reason is one answer (or the background) that raised the role.
     for r in ranked:
@@ -166,8 +167,11 @@ def test_ranking_follows_the_guide_for_every_combination(roles, guide, parsed_qu
 
 @pytest.mark.parametrize(("code", "research", "stakeholders"), ANSWER_COMBOS)
 def test_named_background_always_wins(guide, code, research, stakeholders):
-    for background, expected in [("data analyst", DS), ("product manager", PM),
-                                 ("writer/communications", PE)]:
+    for background, expected in [
+        ("data analyst", DS),
+        ("product manager", PM),
+        ("writer/communications", PE),
+    ]:
         ranked = score_roles(QuizAnswers(code, research, stakeholders, background), guide)
         assert ranked[0].role == expected
         assert ranked[0].score > ranked[1].score
@@ -223,42 +227,48 @@ def test_free_text_background_is_understood_by_score_roles(guide):
 
 def test_roles_missing_from_the_corpus_are_skipped(guide):
     few = {t: guide[t] for t in (DS, PM)}
-    assert [r.role for r in score_roles(QuizAnswers(True, False, False, "software engineer"), few)] == [DS, PM]
+    assert [r.role for r in score_roles(QuizAnswers(True, False, False, "software engineer"), few)] == [
+        DS,
+        PM,
+    ]
 
 
 # --------------------------------------------------------------------------- backgrounds from free text
 
 
-@pytest.mark.parametrize(("text", "key"), [
-    ("software engineer", "software engineer"),
-    ("Software developer", "software engineer"),
-    ("I'm a backend developer at a bank", "software engineer"),
-    ("full-stack dev, mostly React", "software engineer"),
-    ("I've been a programmer for ten years and I love writing code", "software engineer"),
-    ("data analyst", "data analyst"),
-    ("I'm an analyst; I live in Excel and Tableau dashboards", "data analyst"),
-    ("I build BI reports in SQL for the finance team", "data analyst"),
-    ("product manager", "product manager"),
-    ("I'm a PM at a fintech startup", "product manager"),
-    ("Product owner in an agile team", "product manager"),
-    ("I'm a teacher who loves writing", "writer/communications"),
-    ("I work as a journalist", "writer/communications"),
-    ("copywriter in an agency", "writer/communications"),
-    ("I do communications for a charity", "writer/communications"),
-    ("Writer/communications", "writer/communications"),
-    ("Academic/researcher", "academic/researcher"),
-    ("I'm finishing a PhD in physics", "academic/researcher"),
-    ("university lecturer in linguistics", "academic/researcher"),
-    ("postdoc researcher in neuroscience", "academic/researcher"),
-    ("I'm a nurse", "other"),
-    ("I'm a teacher", "other"),
-    ("", "other"),
-    ("I love writing code", "other"),
-    ("I want to become an AI product manager", "other"),
-    ("I'd like to be an AI researcher", "other"),
-    ("I'm not a developer, I'm a journalist", "writer/communications"),
-    ("ex-journalist, now a data analyst", "data analyst"),
-])
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("software engineer", "software engineer"),
+        ("Software developer", "software engineer"),
+        ("I'm a backend developer at a bank", "software engineer"),
+        ("full-stack dev, mostly React", "software engineer"),
+        ("I've been a programmer for ten years and I love writing code", "software engineer"),
+        ("data analyst", "data analyst"),
+        ("I'm an analyst; I live in Excel and Tableau dashboards", "data analyst"),
+        ("I build BI reports in SQL for the finance team", "data analyst"),
+        ("product manager", "product manager"),
+        ("I'm a PM at a fintech startup", "product manager"),
+        ("Product owner in an agile team", "product manager"),
+        ("I'm a teacher who loves writing", "writer/communications"),
+        ("I work as a journalist", "writer/communications"),
+        ("copywriter in an agency", "writer/communications"),
+        ("I do communications for a charity", "writer/communications"),
+        ("Writer/communications", "writer/communications"),
+        ("Academic/researcher", "academic/researcher"),
+        ("I'm finishing a PhD in physics", "academic/researcher"),
+        ("university lecturer in linguistics", "academic/researcher"),
+        ("postdoc researcher in neuroscience", "academic/researcher"),
+        ("I'm a nurse", "other"),
+        ("I'm a teacher", "other"),
+        ("", "other"),
+        ("I love writing code", "other"),
+        ("I want to become an AI product manager", "other"),
+        ("I'd like to be an AI researcher", "other"),
+        ("I'm not a developer, I'm a journalist", "writer/communications"),
+        ("ex-journalist, now a data analyst", "data analyst"),
+    ],
+)
 def test_parse_background(text, key):
     assert parse_background(text) == key
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 from pathlib import Path
@@ -39,17 +40,25 @@ MLE, DS, RS, MLOPS, PM, PE, SAFETY, DE, CV, NLP = ROLE_ORDER
 DESCRIPTIONS = {
     "software engineer": (
         "I've been a backend developer for six years, mostly Java and Python services. "
-        "Which AI role suits me?", (MLE, MLOPS)),
+        "Which AI role suits me?",
+        (MLE, MLOPS),
+    ),
     "data analyst": (
         "I work as a data analyst at a retailer - SQL, Excel and Tableau dashboards all day. "
-        "What AI career path fits me?", (DS,)),
+        "What AI career path fits me?",
+        (DS,),
+    ),
     "product manager": (
         "I'm a product manager at a SaaS company and I love talking to customers. "
-        "Which AI role should I aim for?", (PM,)),
+        "Which AI role should I aim for?",
+        (PM,),
+    ),
     "writer/communications": ("I'm a teacher who loves writing, what AI role suits me?", (PE,)),
     "academic/researcher": (
         "I'm finishing my PhD in computational neuroscience and I love open-ended problems. "
-        "What path in AI is right for me?", (RS, SAFETY)),
+        "What path in AI is right for me?",
+        (RS, SAFETY),
+    ),
 }
 
 
@@ -102,9 +111,14 @@ def test_cards_follow_the_ranking_and_carry_the_guides_facts(roles):
     assert mle.skills == list(roles[MLE].skills)
     assert mle.break_in == roles[MLE].break_in
     sections = {s["section"] for s in mle.sources}
-    assert {f"{MLE} / Who it suits", f"{MLE} / Skills", f"{MLE} / Salary range", f"{MLE} / How to break in",
-            "How to choose your path / Your current background",
-            "How to choose your path / Do you love writing code for its own sake?"} <= sections
+    assert {
+        f"{MLE} / Who it suits",
+        f"{MLE} / Skills",
+        f"{MLE} / Salary range",
+        f"{MLE} / How to break in",
+        "How to choose your path / Your current background",
+        "How to choose your path / Do you love writing code for its own sake?",
+    } <= sections
     texts = {s["section"]: s["text"] for s in mle.sources}
     assert "60,000" in texts[f"{MLE} / Salary range"]
 
@@ -212,32 +226,38 @@ def test_render_markdown_without_region_shows_every_range(guide):
 # --------------------------------------------------------------------------- chat: path requests
 
 
-@pytest.mark.parametrize("question", [
-    "What AI role suits me?",
-    "Which path should I choose?",
-    "I'm a teacher who loves writing, what should I do in AI?",
-    "Which career is right for me?",
-    "I'm a data analyst. Where do I start in AI?",
-    "Can you recommend a role for me?",
-    "What AI job would fit someone like me?",
-    "I'm a nurse - how could I get into AI?",
-    "I want to take the quiz",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What AI role suits me?",
+        "Which path should I choose?",
+        "I'm a teacher who loves writing, what should I do in AI?",
+        "Which career is right for me?",
+        "I'm a data analyst. Where do I start in AI?",
+        "Can you recommend a role for me?",
+        "What AI job would fit someone like me?",
+        "I'm a nurse - how could I get into AI?",
+        "I want to take the quiz",
+    ],
+)
 def test_path_requests_are_recognised(question):
     assert is_path_request(question)
 
 
-@pytest.mark.parametrize("question", [
-    "What does an ML engineer earn in the UK?",
-    "Which role pays the most?",
-    "What skills does a data scientist need?",
-    "How do I become an ML engineer?",
-    "How do I break into MLOps?",
-    "What is the capital of France?",
-    "What roles are there in AI?",
-    "I'm a software engineer; what does an MLOps engineer earn?",
-    "",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What does an ML engineer earn in the UK?",
+        "Which role pays the most?",
+        "What skills does a data scientist need?",
+        "How do I become an ML engineer?",
+        "How do I break into MLOps?",
+        "What is the capital of France?",
+        "What roles are there in AI?",
+        "I'm a software engineer; what does an MLOps engineer earn?",
+        "",
+    ],
+)
 def test_other_questions_are_not_path_requests(question):
     assert not is_path_request(question)
 
@@ -246,8 +266,11 @@ def test_other_questions_are_not_path_requests(question):
 
 
 def test_model_json_is_used_and_asked_to_stop_at_the_brace():
-    chat = RecordingChat(responses=['{"code": false, "research": true, "stakeholders": false, '
-                                    '"background": "academic/researcher"'])
+    chat = RecordingChat(
+        responses=[
+            '{"code": false, "research": true, "stakeholders": false, "background": "academic/researcher"'
+        ]
+    )
     chat.calls = []
     answers = answers_from_description("I spend my days in a lab, thinking about memory.", chat)
     assert (answers.code, answers.research, answers.stakeholders) == (False, True, False)
@@ -259,8 +282,11 @@ def test_model_json_is_used_and_asked_to_stop_at_the_brace():
 
 
 def test_keyword_phrases_win_over_the_model_and_fill_the_background():
-    chat = FakeListChatModel(responses=['{"code": true, "research": null, "stakeholders": true, '
-                                        '"background": "software engineer"}'])
+    chat = FakeListChatModel(
+        responses=[
+            '{"code": true, "research": null, "stakeholders": true, "background": "software engineer"}'
+        ]
+    )
     answers = answers_from_description("I'm a journalist and I don't like coding at all.", chat)
     assert answers.code is False  # said outright
     assert answers.stakeholders is True  # from the model
@@ -268,25 +294,32 @@ def test_keyword_phrases_win_over_the_model_and_fill_the_background():
     assert answers.background == "writer/communications"  # parse_background first
 
 
-@pytest.mark.parametrize("reply", ["", "I think you would make a great prompt engineer!", "{}", "{not json",
-                                   '["code", true]'])
+@pytest.mark.parametrize(
+    "reply", ["", "I think you would make a great prompt engineer!", "{}", "{not json", '["code", true]']
+)
 def test_unusable_model_replies_fall_back_to_keywords(reply):
     answers = answers_from_description(
         "I'm a teacher who loves writing and I enjoy working with clients, but I don't code.",
-        FakeListChatModel(responses=[reply]))
+        FakeListChatModel(responses=[reply]),
+    )
     assert answers.background == "writer/communications"
     assert (answers.code, answers.stakeholders) == (False, True)
     assert answers.unanswered == ("research",)
 
 
 def test_a_failing_model_falls_back_to_keywords():
-    answers = answers_from_description("Product owner; I love presenting to stakeholders.", BrokenChat(responses=["x"]))
+    answers = answers_from_description(
+        "Product owner; I love presenting to stakeholders.", BrokenChat(responses=["x"])
+    )
     assert answers.background == "product manager" and answers.stakeholders is True
 
 
 def test_model_background_is_used_when_keywords_find_none():
-    chat = FakeListChatModel(responses=['{"code": null, "research": null, "stakeholders": null, '
-                                        '"background": "Writer / communications"}'])
+    chat = FakeListChatModel(
+        responses=[
+            '{"code": null, "research": null, "stakeholders": null, "background": "Writer / communications"}'
+        ]
+    )
     answers = answers_from_description("I turn complicated topics into clear articles.", chat)
     assert answers.background == "writer/communications"
     assert answers.unanswered == ("code", "research", "stakeholders")
@@ -303,14 +336,21 @@ def test_empty_description_is_bad_input():
         answers_from_description("   ", None)
 
 
-@pytest.mark.parametrize(("reply", "expected"), [
-    ('```json\n{"code": true, "research": false, "stakeholders": null, "background": "other"}\n```',
-     (True, False, None, "other")),
-    ("Sure! {'code': True, 'research': None, 'stakeholders': False, 'background': 'data analyst'}",
-     (True, None, False, "data analyst")),
-    ('{"code": "yes", "research": "no", "stakeholders": "unknown"', (True, False, None, None)),
-    ('{"Code": false}', (False, None, None, None)),
-])
+@pytest.mark.parametrize(
+    ("reply", "expected"),
+    [
+        (
+            '```json\n{"code": true, "research": false, "stakeholders": null, "background": "other"}\n```',
+            (True, False, None, "other"),
+        ),
+        (
+            "Sure! {'code': True, 'research': None, 'stakeholders': False, 'background': 'data analyst'}",
+            (True, None, False, "data analyst"),
+        ),
+        ('{"code": "yes", "research": "no", "stakeholders": "unknown"', (True, False, None, None)),
+        ('{"Code": false}', (False, None, None, None)),
+    ],
+)
 def test_parse_model_answers_is_lenient(reply, expected):
     parsed = parse_model_answers(reply)
     assert parsed is not None
@@ -328,10 +368,14 @@ def test_descriptions_of_each_background_lead_to_the_guides_role(guide, backgrou
     text, expected = DESCRIPTIONS[background]
     chat = {
         "none": None,
-        "fake-null": FakeListChatModel(responses=['{"code": null, "research": null, "stakeholders": null'
-                                                  ', "background": null}']),
-        "fake-json": FakeListChatModel(responses=[json.dumps({"code": False, "research": False,
-                                                              "stakeholders": True, "background": background})]),
+        "fake-null": FakeListChatModel(
+            responses=['{"code": null, "research": null, "stakeholders": null, "background": null}']
+        ),
+        "fake-json": FakeListChatModel(
+            responses=[
+                json.dumps({"code": False, "research": False, "stakeholders": True, "background": background})
+            ]
+        ),
     }[model]
     answers = answers_from_description(text, chat)
     assert answers.background == background
@@ -349,7 +393,7 @@ def _cards(guide):
 def test_summary_is_kept_when_the_check_passes(guide):
     cards, answers = _cards(guide)
     why_id = cards[0].cites["why"][0]
-    reply = f"Prompt Engineer / AI Solutions Specialist fits you: it suits writers with AI tool fluency [{why_id}]."
+    reply = f"Prompt Engineer / AI Solutions Specialist fits you: it suits writers [{why_id}]."
     seen: dict[str, Any] = {}
 
     def check(summary: str, texts: list[str]) -> list[str]:
@@ -387,10 +431,12 @@ def test_summary_is_none_without_a_model_or_when_it_fails(guide):
 
 
 def test_answer_path_request_in_chat(guide):
-    chat = FakeListChatModel(responses=[
-        '{"code": false, "research": false, "stakeholders": true, "background": "writer/communications"}',
-        "A good fit for you is Prompt Engineer / AI Solutions Specialist [4].",
-    ])
+    chat = FakeListChatModel(
+        responses=[
+            '{"code": false, "research": false, "stakeholders": true, "background": "writer/communications"}',
+            "A good fit for you is Prompt Engineer / AI Solutions Specialist [4].",
+        ]
+    )
     question = "I'm a teacher who loves writing, what AI role suits me?"
     assert is_path_request(question)
     text, cards = answer_path_request(question, guide, chat, check=lambda s, t: [])
@@ -403,7 +449,7 @@ def test_answer_path_request_in_chat(guide):
 
 
 @pytest.mark.integration
-def test_real_model_maps_descriptions_to_the_guides_roles(guide):
+def test_real_model_maps_descriptions_to_the_guides_roles(guide, caplog):
     try:
         from assistant.llm import make_chat_model
         from assistant.settings import Settings
@@ -417,13 +463,10 @@ def test_real_model_maps_descriptions_to_the_guides_roles(guide):
         chat = make_chat_model(settings)
     except BackendUnavailable as exc:
         pytest.skip(f"local model unavailable: {exc}")
-    usable = 0
+    caplog.set_level(logging.INFO, logger="assistant.recommend")
     for background, (text, expected) in DESCRIPTIONS.items():
-        from assistant.recommend import _model_answers
-
-        if _model_answers(text, chat) is not None:
-            usable += 1
         answers = answers_from_description(text, chat)
         assert answers.background == background, text
         assert build_cards(answers, guide, top_n=1)[0].role in expected, text
+    usable = sum("model reply usable" in r.getMessage() for r in caplog.records)
     assert usable >= 3, f"the model gave usable JSON for only {usable} of 5 descriptions"

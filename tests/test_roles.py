@@ -198,7 +198,14 @@ def test_listed_only_roles_have_no_invented_facts(guide, title):
     role = guide[title]
     assert not role.detailed
     assert (role.summary, role.tasks, role.skills, role.salaries, role.suits, role.break_in, role.notes) == (
-        "", (), (), (), "", "", ())
+        "",
+        (),
+        (),
+        (),
+        "",
+        "",
+        (),
+    )
     assert role.salary_for("uk") == [] and role.salary_for(None) == []
 
 
@@ -218,7 +225,14 @@ def test_corpus_roles_have_every_field(corpus, title, guide):
     assert role.summary and role.suits and role.break_in
     assert len(role.tasks) == len(guide[title].tasks)
     assert len(role.skills) == len(guide[title].skills)
-    for section in ("Summary", "Day-to-day tasks", "Skills", "Salary range", "Who it suits", "How to break in"):
+    for section in (
+        "Summary",
+        "Day-to-day tasks",
+        "Skills",
+        "Salary range",
+        "Who it suits",
+        "How to break in",
+    ):
         assert role.sections.get(section), section
 
 
@@ -255,7 +269,8 @@ def test_load_roles_reads_a_tiny_corpus(tmp_path):
     # The "About" paragraph's passing mention of MLOps creates no record.
     assert "MLOps / AI Infrastructure Engineer" not in roles
     assert roles["Data Engineer"].sections == {
-        "Tracks without a detailed profile": "Data Engineer and Computer Vision Engineer get no profile."}
+        "Tracks without a detailed profile": "Data Engineer and Computer Vision Engineer get no profile."
+    }
 
 
 def test_load_roles_rejects_a_missing_or_empty_folder(tmp_path):
@@ -291,11 +306,21 @@ def test_salary_for_picks_the_region(guide):
         mle.salary_for("mars")
 
 
-@pytest.mark.parametrize(("text", "key"), [
-    ("UK", "uk"), ("London", "uk"), ("united kingdom", "uk"), ("USA", "us"), ("US", "us"),
-    ("Global tech hubs (Berlin, Toronto, Singapore)", "global"), ("EU", "global"), ("Berlin", "global"),
-    ("Technical AI safety at labs", None), ("", None),
-])
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("UK", "uk"),
+        ("London", "uk"),
+        ("united kingdom", "uk"),
+        ("USA", "us"),
+        ("US", "us"),
+        ("Global tech hubs (Berlin, Toronto, Singapore)", "global"),
+        ("EU", "global"),
+        ("Berlin", "global"),
+        ("Technical AI safety at labs", None),
+        ("", None),
+    ],
+)
 def test_normalize_region(text, key):
     assert normalize_region(text) == key
 
@@ -309,26 +334,36 @@ def test_region_in_text_ignores_the_pronoun_us():
 # --------------------------------------------------------------------------- finding roles
 
 
-@pytest.mark.parametrize(("text", "titles"), [
-    ("What does an ML engineer earn?", ["Machine Learning Engineer"]),
-    ("ML-engineers and machine learning engineering", ["Machine Learning Engineer"]),
-    ("Is MLOps for me?", ["MLOps / AI Infrastructure Engineer"]),
-    ("I'd like to be an AI infrastructure engineer", ["MLOps / AI Infrastructure Engineer"]),
-    ("I studied data science", ["Data Scientist"]),
-    ("How do I become an AI PM?", ["AI Product Manager"]),
-    ("AI product manager salary", ["AI Product Manager"]),
-    ("I'm a product manager", []),
-    ("Is prompt engineering a real job?", ["Prompt Engineer / AI Solutions Specialist"]),
-    ("Tell me about AI safety", ["AI Safety & Ethics Researcher"]),
-    ("research scientist or AI researcher?", ["AI/ML Research Scientist"]),
-    ("AI Safety Researcher vs AI researcher", ["AI Safety & Ethics Researcher", "AI/ML Research Scientist"]),
-    ("MLOps, then data science, then ML engineer",
-     ["MLOps / AI Infrastructure Engineer", "Data Scientist", "Machine Learning Engineer"]),
-    ("NLP/LLM Engineer, Core ML Engineering, Ethics/Safety (policy track)",
-     ["NLP / LLM Engineer", "Machine Learning Engineer", "AI Safety & Ethics Researcher"]),
-    ("I'm a researcher and a software engineer", []),
-    ("the ds in my hands", []),
-])
+@pytest.mark.parametrize(
+    ("text", "titles"),
+    [
+        ("What does an ML engineer earn?", ["Machine Learning Engineer"]),
+        ("ML-engineers and machine learning engineering", ["Machine Learning Engineer"]),
+        ("Is MLOps for me?", ["MLOps / AI Infrastructure Engineer"]),
+        ("I'd like to be an AI infrastructure engineer", ["MLOps / AI Infrastructure Engineer"]),
+        ("I studied data science", ["Data Scientist"]),
+        ("How do I become an AI PM?", ["AI Product Manager"]),
+        ("AI product manager salary", ["AI Product Manager"]),
+        ("I'm a product manager", []),
+        ("Is prompt engineering a real job?", ["Prompt Engineer / AI Solutions Specialist"]),
+        ("Tell me about AI safety", ["AI Safety & Ethics Researcher"]),
+        ("research scientist or AI researcher?", ["AI/ML Research Scientist"]),
+        (
+            "AI Safety Researcher vs AI researcher",
+            ["AI Safety & Ethics Researcher", "AI/ML Research Scientist"],
+        ),
+        (
+            "MLOps, then data science, then ML engineer",
+            ["MLOps / AI Infrastructure Engineer", "Data Scientist", "Machine Learning Engineer"],
+        ),
+        (
+            "NLP/LLM Engineer, Core ML Engineering, Ethics/Safety (policy track)",
+            ["NLP / LLM Engineer", "Machine Learning Engineer", "AI Safety & Ethics Researcher"],
+        ),
+        ("I'm a researcher and a software engineer", []),
+        ("the ds in my hands", []),
+    ],
+)
 def test_find_roles(text, titles, guide):
     assert [r.title for r in find_roles(text, guide)] == titles
 
