@@ -31,6 +31,8 @@ from assistant.roles import (
     SKILLS,
     SUITS,
     RoleFacts,
+    find_roles,
+    known_roles,
     normalize_region,
     region_in_text,
 )
@@ -315,8 +317,6 @@ def is_path_request(question: str) -> bool:
         return True
     # "I'm a nurse. Where does AI come in for me?": a self-description plus an open career
     # question that names no particular role.
-    from assistant.roles import find_roles, known_roles
-
     return bool(
         _SELF_DESCRIPTION.search(q)
         and _ASKS_ABOUT_AI_CAREER.search(q)
@@ -383,7 +383,7 @@ def personal_summary(
         return None
     prompt = SUMMARY_PROMPT.format(
         sources="\n".join(f"[{s['id']}] {s['section']}: {s['text']}" for s in shown),
-        person=_describe(answers),
+        person=_person(answers),
         roles=", ".join(c.role for c in cards),
     )
     try:
@@ -395,6 +395,7 @@ def personal_summary(
     if not summary:
         return None
     problems = check(summary, [by_id[i]["text"] for i in sorted(by_id)])
+    problems += _off_target(summary, cards)
     if problems:
         logger.info("dropping the personalised summary: %s", "; ".join(problems))
         return None
@@ -655,6 +656,31 @@ def _prose(text: str) -> str:
 
 def _refs(ids: list[int] | None) -> str:
     return "".join(f" [{i}]" for i in ids) if ids else ""
+
+
+def _person(answers: QuizAnswers) -> str:
+    """The person in positive statements only: small models misread "code: no" as a yes."""
+    said = [f"has a {answers.background} background" if background_of(answers.background).roles else ""]
+    said += [_LIKES[q.key] for q in QUESTIONS if answers.answer(q.key)]
+    said = [s for s in said if s]
+    return "; ".join(said) if said else "has not said much about themselves"
+
+
+_LIKES = {
+    "code": "loves writing code for its own sake",
+    "research": "is drawn to research and open-ended problems",
+    "stakeholders": "enjoys working with business stakeholders",
+}
+
+
+def _off_target(summary: str, cards: list[RoleCard]) -> list[str]:
+    """A summary must name the first role and no role outside the cards."""
+    named = [r.title for r in find_roles(summary, known_roles())]
+    shown = {c.role for c in cards}
+    issues = [f"role {t!r} is not among the recommendations" for t in named if t not in shown]
+    if cards[0].role not in named:
+        issues.append(f"does not name the first role ({cards[0].role})")
+    return issues
 
 
 def _describe(answers: QuizAnswers) -> str:

@@ -418,10 +418,33 @@ def test_summary_with_the_real_grounding_check(guide):
     grounding = pytest.importorskip("assistant.grounding")
     cards, answers = _cards(guide)
     why_id = cards[0].cites["why"][0]
-    ok = FakeListChatModel(responses=[f"The guide says this role suits writers [{why_id}]."])
+    ok = FakeListChatModel(responses=[f"The guide says a Prompt Engineer role suits writers [{why_id}]."])
     assert personal_summary(cards, answers, ok, grounding.problems)
     bad = FakeListChatModel(responses=[f"It pays £999,999 [{why_id}]."])
     assert personal_summary(cards, answers, bad, grounding.problems) is None
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "You would make a fine writer [4].",  # the first role is not named
+        "Prompt engineering suits you, or become a Computer Vision Engineer [4].",  # not recommended
+    ],
+)
+def test_summary_off_target_is_dropped(guide, reply):
+    cards, answers = _cards(guide)
+    assert personal_summary(cards, answers, FakeListChatModel(responses=[reply]), lambda s, t: []) is None
+
+
+def test_summary_prompt_states_the_person_positively(guide):
+    cards, answers = _cards(guide)
+    chat = RecordingChat(responses=["Prompt Engineer fits [4]."])
+    chat.calls = []
+    personal_summary(cards, answers, chat, lambda s, t: [])
+    prompt = chat.calls[0]["messages"][-1].content
+    assert "has a writer/communications background; enjoys working with business stakeholders" in prompt
+    assert "code" not in prompt.split("The person:")[1].split("\n")[0]
+    assert guide[PE].suits in prompt
 
 
 def test_summary_is_none_without_a_model_or_when_it_fails(guide):
