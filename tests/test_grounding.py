@@ -178,7 +178,9 @@ def test_cited_ids_lists_each_source_once_in_order() -> None:
 
 
 def test_a_figure_cited_to_the_wrong_source_is_pointed_at_the_right_one() -> None:
-    repaired = repair_citations("A Data Scientist in the UK earns £50,000 – £100,000 [1].", [DS_SKILLS, DS_SALARY])
+    answer = "A Data Scientist in the UK earns £50,000 – £100,000 [1]."
+
+    repaired = repair_citations(answer, [DS_SKILLS, DS_SALARY])
 
     assert repaired == "A Data Scientist in the UK earns £50,000 – £100,000 [2]."
     assert problems(repaired, [DS_SKILLS, DS_SALARY]) == []

@@ -42,10 +42,12 @@ def cosine(a: list[float], b: list[float]) -> float:
         ("How much does an AI Product Manager earn in the US?", "AI Product Manager / Salary range"),
         ("What does a data scientist do day to day?", "Data Scientist / Day-to-day tasks"),
         ("Which MLOps skills matter: kubernetes, docker?", "MLOps / AI Infrastructure Engineer / Skills"),
-        ("How do I break into prompt engineering?", "Prompt Engineer / AI Solutions Specialist / How to break in"),
+        ("How do I break into prompt engineering?",
+         "Prompt Engineer / AI Solutions Specialist / How to break in"),
     ],
 )
-def test_the_section_that_answers_the_question_ranks_first(search: HybridSearch, query: str, expected: str) -> None:
+def test_the_section_that_answers_the_question_ranks_first(search: HybridSearch, query: str,
+                                                          expected: str) -> None:
     hits = search.search(query, k=5)
 
     assert hits[0].citation == expected
@@ -69,10 +71,14 @@ def test_bm25_lifts_a_section_for_words_the_dense_model_cannot_see(search: Hybri
     assert any(h.dense > skills.dense for h in hits[hits.index(skills) + 1:])
 
 
-@pytest.mark.parametrize("role", [
-    "Machine Learning Engineer", "Data Scientist", "AI/ML Research Scientist", "MLOps / AI Infrastructure Engineer",
-    "AI Product Manager", "Prompt Engineer / AI Solutions Specialist", "AI Safety & Ethics Researcher",
-])
+DETAILED_ROLES = [
+    "Machine Learning Engineer", "Data Scientist", "AI/ML Research Scientist",
+    "MLOps / AI Infrastructure Engineer", "AI Product Manager", "Prompt Engineer / AI Solutions Specialist",
+    "AI Safety & Ethics Researcher",
+]
+
+
+@pytest.mark.parametrize("role", DETAILED_ROLES)
 def test_a_named_role_lifts_its_own_sections(search: HybridSearch, role: str) -> None:
     # "salary UK" alone matches every role's salary section about equally.
     hits = search.search("salary UK", k=3, role=role)
@@ -274,7 +280,8 @@ class TestGuideRetrieverStandard(RetrieversIntegrationTests):
 def test_roles_named_in_the_corpus_are_the_ones_retrieval_tags(keyword_index) -> None:
     """Role metadata on chunks is what the role boost matches: it must use the roles' titles."""
     roles = load_roles(keyword_index.corpus)
-    tagged = {m.get("role") for m in keyword_index.collection.get(include=["metadatas"])["metadatas"]} - {None, ""}
+    metadatas = keyword_index.collection.get(include=["metadatas"])["metadatas"]
+    tagged = {m.get("role") for m in metadatas} - {None, ""}
 
     assert tagged and tagged <= set(roles)
 
