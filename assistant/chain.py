@@ -159,7 +159,7 @@ class Assistant:
             yield self._final(self._decline_text(), [], started, declined=True, mode="declined",
                               query=resolved.query, retrieved=retrieved)
             return
-        context = fit_budget(hits, self.settings.context_tokens, self.settings.top_k)
+        context = fit_budget(_close_to_best(hits), self.settings.context_tokens, self.settings.top_k)
         sources = [_source(n, h) for n, h in enumerate(context, start=1)]
         texts = [h.text for h in context]
         messages = [SystemMessage(prompts.SYSTEM), HumanMessage(prompts.USER.format(
@@ -452,6 +452,14 @@ def build_assistant(s: Settings) -> Assistant:
 def load_guide_text(corpus_dir: Path) -> str:
     """All of the guide's text (for the check that every role named exists in it)."""
     return "\n".join(p.read_text(encoding="utf-8") for p in sorted(Path(corpus_dir).glob("*.md")))
+
+
+def _close_to_best(hits: list[Hit], margin: float = 0.25) -> list[Hit]:
+    """Drop hits far less similar than the best one: a shorter prompt is a faster answer."""
+    if not hits:
+        return hits
+    best = max(h.dense for h in hits)
+    return [h for h in hits if h.dense >= best - margin]
 
 
 def _source(n: int, hit: Hit) -> dict:
