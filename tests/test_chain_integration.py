@@ -1,0 +1,90 @@
+"""The whole chain on the real default models: MiniLM embeddings, Chroma, Qwen2.5-1.5B on llama.cpp.
+
+Slow on 2 cores (about 10-30 s per answer), so it asks the model only twice: the UK salary
+question (streamed, which also checks the stream against the final answer) and its follow-up.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.chain import Assistant, StreamEvent, build_assistant
+from assistant.grounding import cited_ids, unsupported_figures
+from assistant.settings import Settings
+
+pytestmark = pytest.mark.integration
+
+REPO = Path(__file__).resolve().parents[1]
+DS_UK = "How much does a Data Scientist earn in the UK?"
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    from assistant.embeddings import make_embeddings
+    from assistant.store import make_chroma_client
+    from ingest.index import ingest_paths
+
+    s = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        # The 1.1 GB GGUF is assembled once into the project's (ignored) data/models, as `make run`
+        # does; the index lives in a tmp folder of this run.
+        data_dir=REPO / "data",
+        chroma_dir=tmp_path_factory.mktemp("chain-integration") / "chroma",
+        chroma_host=None,
+        corpus_dir=REPO / "corpus",
+        embedding_backend="local",
+        llm_backend="local",
+        local_model="1.5b",
+        llm_temperature=0.0,
+    )
+    report = ingest_paths([s.corpus_dir], client=make_chroma_client(s), settings=s,
+                          embeddings=make_embeddings(s), progress=False)
+    assert report.chunks_total > 0 and not report.problems
+    return build_assistant(s)
+
+
+@pytest.fixture(scope="module")
+def uk_events(assistant: Assistant) -> list[StreamEvent]:
+    return list(assistant.stream(DS_UK))
+
+
+def texts(result) -> list[str]:
+    return [s["text"] for s in result.sources]
+
+
+def test_a_uk_salary_question_is_answered_from_the_guide(uk_events: list[StreamEvent]) -> None:
+    result = uk_events[-1].result
+
+    assert not result.declined, result.answer
+    assert "50,000" in result.answer and "100,000" in result.answer, result.answer
+    salary = [s["id"] for s in result.sources if s["section"] == "Data Scientist / Salary range"]
+    assert salary and salary[0] in cited_ids(result.answer), (result.answer, result.sources)
+    assert unsupported_figures(result.answer, texts(result)) == []
+
+
+def test_the_streamed_tokens_add_up_to_the_final_answer(uk_events: list[StreamEvent]) -> None:
+    shown = ""
+    for event in uk_events:
+        shown = event.token if event.replace else shown + event.token
+
+    assert shown == uk_events[-1].result.answer
+
+
+def test_and_in_the_us_follows_up_the_uk_question(assistant: Assistant, uk_events: list[StreamEvent]) -> None:
+    history = [{"role": "user", "content": DS_UK},
+               {"role": "assistant", "content": uk_events[-1].result.answer}]
+
+    result = assistant.answer("And in the US?", history)
+
+    assert not result.declined, result.answer
+    assert "100,000" in result.answer and "200,000" in result.answer, result.answer
+    assert unsupported_figures(result.answer, texts(result)) == []
+
+
+def test_an_off_topic_question_is_declined(assistant: Assistant) -> None:
+    result = assistant.answer("What is the capital of France?")
+
+    assert result.declined
+    assert "Paris" not in result.answer
