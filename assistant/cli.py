@@ -65,16 +65,37 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_cmd_recommend)
 
-    p = sub.add_parser("eval", help="run an eval dataset and write a report")
-    p.add_argument("--dataset", type=Path, default=None)
-    p.add_argument("--out", type=Path, default=Path("evals/out"))
-    p.add_argument("--config", default="ours", help="ours | naive | both")
+    p = sub.add_parser("eval", help="run an eval dataset and write a report",
+                       description="Runs the answer eval (ours vs naive), retrieval on our corpus and on the "
+                                   "haystack, and the quiz; writes results.jsonl, report.md and report.html; "
+                                   "exits 1 when a metric misses its target in evals/thresholds.toml.")
+    p.add_argument("--dataset", type=Path, default=None,
+                   help="JSONL dataset (default: evals/datasets/gold.jsonl)")
+    p.add_argument("--out", type=Path, default=Path("evals/out"), help="folder for the results and report")
+    p.add_argument("--config", choices=["ours", "naive", "both"], default="both",
+                   help="answer eval configuration(s) (default: both, side by side)")
     p.add_argument("--limit", type=int, default=None, help="only the first N items")
+    p.add_argument("--retrieval-only", action="store_true",
+                   help="only retrieval, no LLM: our corpus index and the haystack index")
+    p.add_argument("--quiz", action="store_true",
+                   help="only the quiz (quiz.jsonl); with --retrieval-only, both")
+    p.add_argument("--haystack", type=Path, default=None,
+                   help="library mixed into the haystack index (default: ../shared/corpus/ai-educademy)")
+    p.add_argument("--no-haystack", action="store_true", help="skip the haystack index")
+    p.add_argument("--thresholds", type=Path, default=None,
+                   help="targets file (default: evals/thresholds.toml)")
     p.set_defaults(handler=_cmd_eval)
 
-    p = sub.add_parser("bench", help="run the performance benchmarks")
+    p = sub.add_parser("bench", help="run the performance benchmarks",
+                       description="Writes bench.json and bench.md: ingest vs raw encode, unchanged "
+                                   "re-ingest, retrieval latency on the haystack, chain vs bare llama.cpp, "
+                                   "peak RSS, start-up.")
     p.add_argument("--out", type=Path, default=Path("evals/out/bench"))
     p.add_argument("--quick", action="store_true", help="fewer repetitions")
+    p.add_argument("--library", type=Path, default=None,
+                   help="library to ingest (default: ../shared/corpus/ai-educademy, plus corpus/)")
+    p.add_argument("--thresholds", type=Path, default=None,
+                   help="targets file (default: evals/thresholds.toml)")
     p.set_defaults(handler=_cmd_bench)
 
     p = sub.add_parser("serve", help="start the web app (same as `python ui.py`)")
