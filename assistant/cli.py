@@ -110,10 +110,14 @@ def _build_parser() -> argparse.ArgumentParser:
 
 def _cmd_ingest(args: argparse.Namespace, s: Settings) -> int:
     from assistant.embeddings import make_embeddings
-    from assistant.store import make_chroma_client
+    from assistant.store import make_chroma_client, reset_local_folder
     from ingest.index import ingest_paths
 
     paths = args.paths or [s.corpus_dir]
+    if args.reset:
+        note = reset_local_folder(s)
+        if note:
+            print(f"warning: {note}", file=sys.stderr)
     report = ingest_paths(paths, client=make_chroma_client(s), settings=s,
                           embeddings=make_embeddings(s), reset=args.reset, progress=not args.quiet)
     for problem in report.problems:

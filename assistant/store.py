@@ -56,6 +56,7 @@ def get_collection(client: Any, s: Settings, embeddings: Embeddings, *, create: 
             )
         else:
             col = client.get_collection(s.collection, embedding_function=None)
+        col.count()  # a damaged index fails here, not later in the middle of a query
     except Exception as exc:
         if not create and _is_not_found(exc):
             raise IndexMissing(_missing_message(s)) from None
@@ -72,6 +73,27 @@ def get_collection(client: Any, s: Settings, embeddings: Embeddings, *, create: 
     return col
 
 
+def reset_local_folder(s: Settings) -> str | None:
+    """For `ingest --reset`: if the local index folder cannot be opened, move it aside.
+
+    The folder is renamed, never deleted, so nothing is lost. Returns a note for the user.
+    """
+    if s.chroma_host or not s.chroma_path.exists():
+        return None
+    try:
+        client = make_chroma_client(s)
+        for col in client.list_collections():
+            client.get_collection(getattr(col, "name", col), embedding_function=None).count()
+        return None
+    except Exception:
+        import time
+
+        aside = s.chroma_path.with_name(f"{s.chroma_path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+        s.chroma_path.rename(aside)
+        _forget_cached_clients()
+        return f"the index folder could not be opened; moved it to {aside} and built a new one"
+
+
 def delete_collection(client: Any, s: Settings) -> None:
     try:
         client.delete_collection(s.collection)
@@ -86,6 +108,16 @@ def count_chunks(client: Any, s: Settings) -> int | None:
         return client.get_collection(s.collection, embedding_function=None).count()
     except Exception:
         return None
+
+
+def _forget_cached_clients() -> None:
+    # chromadb caches one System per path; a moved folder must not be reused.
+    try:
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        SharedSystemClient.clear_system_cache()
+    except Exception:  # older/newer chromadb: nothing cached to clear
+        pass
 
 
 def _missing_message(s: Settings) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
-from assistant.errors import BadInput
+from assistant.errors import BadInput, IndexMissing
 from assistant.settings import Settings
 from assistant.store import delete_collection, get_collection
 from ingest.chunking import chunk_documents
@@ -127,7 +127,11 @@ class _FileState:
 
 def _indexed_files(collection: Any) -> dict[str, _FileState]:
     files: dict[str, _FileState] = defaultdict(_FileState)
-    got = collection.get(include=["metadatas"])
+    try:
+        got = collection.get(include=["metadatas"])
+    except Exception as exc:
+        raise IndexMissing(f"the index cannot be read ({type(exc).__name__}); rebuild it with "
+                           "`career-assistant ingest --reset`") from None
     for chunk_id, meta in zip(got["ids"], got["metadatas"] or [], strict=False):
         meta = meta or {}
         state = files[str(meta.get("path", ""))]

@@ -38,6 +38,7 @@ def find_files(paths: Iterable[Path]) -> tuple[list[Path], list[Path], list[str]
     files: list[Path] = []
     roots: list[Path] = []
     problems: list[str] = []
+    seen: set[Path] = set()
     for raw in paths:
         path = Path(raw)
         if not path.exists():
@@ -45,7 +46,9 @@ def find_files(paths: Iterable[Path]) -> tuple[list[Path], list[Path], list[str]
             continue
         roots.append(path.resolve())
         if path.is_file():
-            files.append(path)
+            if path.resolve() not in seen:
+                seen.add(path.resolve())
+                files.append(path)
             continue
         found = sorted(
             p for p in path.rglob("*")
@@ -59,7 +62,10 @@ def find_files(paths: Iterable[Path]) -> tuple[list[Path], list[Path], list[str]
                                 f"(supported: {', '.join(SUPPORTED)})")
         if not supported:
             problems.append(f"{path}: no supported files ({', '.join(SUPPORTED)}) in this folder")
-        files.extend(supported)
+        for p in supported:
+            if p.resolve() not in seen:
+                seen.add(p.resolve())
+                files.append(p)
     return files, roots, problems
 
 
@@ -73,6 +79,10 @@ def load_paths(paths: Iterable[Path]) -> LoadResult:
             docs = load_bytes(path, data)
         except BadInput as exc:
             result.problems.append(str(exc))
+            continue
+        except Exception as exc:  # one odd file must not stop the others from being indexed
+            logger.debug("loading %s failed", path, exc_info=True)
+            result.problems.append(f"{path}: skipped, could not be read ({type(exc).__name__}: {exc})")
             continue
         result.hashes[path_key(path)] = hashlib.sha256(data).hexdigest()
         result.documents.extend(docs)
@@ -161,14 +171,14 @@ def _load_pdf(path: Path, data: bytes) -> list[Document]:
     import io
 
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import PyPdfError
 
     try:
         reader = PdfReader(io.BytesIO(data))
         pages = [(page.extract_text() or "") for page in reader.pages]
-    except (PdfReadError, ValueError, OSError, KeyError) as exc:
+        title = (reader.metadata.title if reader.metadata else None) or path.stem.replace("-", " ").title()
+    except (PyPdfError, ValueError, OSError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise BadInput(f"{path}: skipped, unreadable PDF ({type(exc).__name__})") from None
-    title = (reader.metadata.title if reader.metadata else None) or path.stem.replace("-", " ").title()
     docs = [
         Document(page_content=text, metadata={
             "source": display_path(path), "path": path_key(path), "format": "pdf",
@@ -195,10 +205,19 @@ def _flat_metadata(front: dict) -> dict:
 
 
 def _strip_mdx(text: str) -> str:
-    # JSX imports/exports and self-closing components carry no guide text.
-    lines = [ln for ln in text.splitlines() if not re.match(r"^\s*(import|export)\s", ln)]
-    text = "\n".join(lines)
-    return re.sub(r"<[A-Z][A-Za-z]*[^>]*/>", "", text)
+    # JSX imports/exports and self-closing components carry no guide text; code blocks
+    # are left alone (an `import` line there is content).
+    out: list[str] = []
+    in_fence = False
+    for line in text.splitlines():
+        if re.match(r"^\s*(```|~~~)", line):
+            in_fence = not in_fence
+        elif not in_fence:
+            if re.match(r"^\s*(import|export)\s", line):
+                continue
+            line = re.sub(r"<[A-Z][A-Za-z]*[^>]*/>", "", line)
+        out.append(line)
+    return "\n".join(out)
 
 
 def _first_heading(text: str) -> str | None:

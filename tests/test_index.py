@@ -264,8 +264,6 @@ def test_corrupted_chroma_database_gives_one_line_error(run_cli, settings, proje
     assert database.read_bytes() == garbage   # the failed run destroyed nothing further
 
 
-@pytest.mark.xfail(strict=True, reason="the corrupted-index message advises `ingest --reset`, but --reset "
-                   "opens the same damaged folder first and fails with the same error")
 def test_reset_recovers_from_a_corrupted_chroma_database(run_cli, settings, project_corpus):
     assert run_cli("ingest", "--quiet", project_corpus).returncode == 0
     (settings.chroma_path / "chroma.sqlite3").write_bytes(b"this is not a database " * 500)
@@ -274,8 +272,6 @@ def test_reset_recovers_from_a_corrupted_chroma_database(run_cli, settings, proj
     assert "added 10, updated 0, unchanged 0, removed 0" in run.stdout
 
 
-@pytest.mark.xfail(strict=True, reason="ingest_paths reads the collection (collection.get) outside any "
-                   "error handling, so chromadb's InternalError for damaged HNSW files is a traceback")
 def test_corrupted_vector_segment_gives_one_line_error(run_cli, settings, tmp_path):
     # Chroma writes its HNSW files once a collection passes ~1000 vectors.
     guides = tmp_path / "guides"

@@ -63,8 +63,6 @@ def test_mdx_keeps_front_matter_and_drops_jsx():
     assert "decisions → action" in text
 
 
-@pytest.mark.xfail(strict=True, reason="_strip_mdx drops every line starting with `import`/`export`, "
-                   "also inside fenced code blocks (24 lessons of the shared library lose code lines)")
 def test_mdx_keeps_import_lines_inside_code_blocks():
     text = _one(FIXTURES / "career-paths.mdx").page_content
     assert "import json" in text
@@ -134,8 +132,6 @@ def test_unreadable_pdf_gives_one_line(tmp_path):
     assert "\n" not in str(info.value)
 
 
-@pytest.mark.xfail(strict=True, reason="_load_pdf reads reader.metadata outside its try block, so a damaged "
-                   "/Info dictionary raises PdfReadError instead of BadInput and stops the whole ingest")
 def test_pdf_with_damaged_info_dictionary_is_reported_not_fatal(tmp_path):
     data = (FIXTURES / "guide.pdf").read_bytes()
     assert b"/Info 8 0 R" in data
@@ -194,8 +190,6 @@ def test_same_bytes_give_the_same_hash_and_changed_bytes_another(tmp_path):
     assert load_paths([target]).hashes[path_key(target)] != first
 
 
-@pytest.mark.xfail(strict=True, reason="find_files does not de-duplicate: a file reached through two "
-                   "given paths (folder + file inside it) is loaded twice, so its chunks are indexed twice")
 def test_a_file_named_twice_is_loaded_once(tmp_path):
     shutil.copy(FIXTURES / "guide.md", tmp_path / "guide.md")
     result = load_paths([tmp_path, tmp_path / "guide.md"])
