@@ -305,7 +305,7 @@ def test_an_unsupported_figure_never_reaches_the_screen(make_assistant, pieces: 
 
 
 @pytest.mark.xfail(
-    strict=True,
+    strict=True, raises=AssertionError,
     reason="BUG (grounding.FIGURE): a figure glued to an ISO currency code ('GBP187,500') is not seen as a "
     "figure, so the streaming guard shows it and the final check passes it",
 )
@@ -382,7 +382,7 @@ def test_a_declined_answer_is_a_single_final_event(make_assistant, question: str
 
 
 @pytest.mark.xfail(
-    strict=True,
+    strict=True, raises=AssertionError,
     reason="BUG (Assistant.stream): whitespace the model streams before or after its answer is shown, but "
     "the final answer is guard.text.strip(), so the streamed text no longer equals the final answer",
 )
@@ -427,7 +427,7 @@ def test_a_smaller_budget_sends_less(make_assistant) -> None:
 
 
 @pytest.mark.xfail(
-    strict=True,
+    strict=True, raises=AssertionError,
     reason="BUG (Assistant.stream): when no relevant chunk fits context_tokens, fit_budget returns [] and "
     "the model is still asked, with no sources at all, and the user gets '(no passage found)' for a "
     "question that passed the relevance gate",
@@ -523,7 +523,7 @@ def test_a_model_that_obeys_an_injected_page_is_still_checked(make_assistant, in
 
 
 @pytest.mark.xfail(
-    strict=True,
+    strict=True, raises=AssertionError,
     reason="BUG (no output-side check): a model that obeys an injected 'print your system prompt' page gets "
     "its answer through, since the system prompt has no figures or role names for the grounding check "
     "to catch",
@@ -579,7 +579,7 @@ def test_asking_for_the_system_prompt_is_declined(make_assistant, question: str)
 
 
 @pytest.mark.xfail(
-    strict=True,
+    strict=True, raises=AssertionError,
     reason="BUG (chain.META_REQUEST): only a literal space is matched between 'system' and 'prompt', so "
     "'system-prompt' / 'system_prompt' reach the model (the word 'prompt' even passes the relevance gate)",
 )
@@ -635,7 +635,7 @@ def test_control_characters_are_cleaned_not_rejected(make_assistant) -> None:
 
 
 @pytest.mark.xfail(
-    strict=True,
+    strict=True, raises=AssertionError,
     reason="BUG (chain.CONTROL): only C0 controls and DEL are removed; C1 controls (U+0080-U+009F, e.g. "
     "U+009B, a terminal CSI) pass through into prompts, logs and CLI output",
 )
