@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import sys
+import threading
 from functools import partial
 from typing import Any
 
@@ -47,7 +48,7 @@ def build_ui(settings: Settings, assistant: webapp.LazyAssistant | None = None) 
     def ask(message: str, turns: list[webapp.ChatTurn]):
         for view in webapp.stream_chat(source, message, turns):
             yield (
-                "" if not view.done else gr.skip(),
+                "",
                 view.messages,
                 view.sources_html,
                 view.turns,
@@ -142,7 +143,7 @@ def build_ui(settings: Settings, assistant: webapp.LazyAssistant | None = None) 
                             with gr.Row(equal_height=True):
                                 comment = gr.Textbox(show_label=False, placeholder="Your comment (optional)",
                                                      scale=5, elem_id="feedback-comment", max_lines=3)
-                                send_comment = gr.Button("Send comment", scale=1, min_width=120,
+                                send_comment = gr.Button("Send comment", scale=0, min_width=150,
                                                          elem_id="feedback-send")
                     with gr.Column(scale=2, min_width=300):
                         gr.Markdown("### Sources from the guide")
@@ -258,9 +259,12 @@ def serve(settings: Settings) -> None:
     if options["auth"] is None and not _is_loopback(settings.host):
         logger.warning("serving on %s without a password: set CAREER_AUTH_USER and CAREER_AUTH_PASSWORD",
                        settings.host)
-    source.start_warm_up()
+    launched = threading.Event()
+    source.start_warm_up(after=launched)
     demo = build_ui(settings, source)
-    demo.launch(**options)
+    demo.launch(**options, prevent_thread_lock=True)
+    launched.set()
+    demo.block_thread()
 
 
 def _auth(settings: Settings) -> tuple[str, str] | None:

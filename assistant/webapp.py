@@ -44,7 +44,7 @@ EXAMPLE_QUESTIONS: tuple[str, ...] = (
     "How do I break in as a Prompt Engineer?",
 )
 FOLLOW_UP_HINT = 'Ask a follow-up such as "And in the US?" or "What skills does it need?"'
-ASK_ABOUT_ROLE = "What does a {role} do day to day?"
+ASK_ABOUT_ROLE = "What are the day-to-day tasks of a {role}?"
 SOURCES_PLACEHOLDER = (
     "The guide passages behind each answer appear here. Click a citation such as [1] in an "
     "answer to open its passage."
@@ -140,10 +140,17 @@ class LazyAssistant:
             self._warming = False
             self.ready_at = time.time()
 
-    def start_warm_up(self) -> threading.Thread:
-        """Warm up in a background thread: the page is served at once, answers follow."""
+    def start_warm_up(self, after: threading.Event | None = None) -> threading.Thread:
+        """Warm up in a background thread, once `after` is set (the server is up): the page
+        is served first, the models load next."""
         self._warming = True
-        thread = threading.Thread(target=self.warm_up, name="warm-up", daemon=True)
+
+        def run() -> None:
+            if after is not None:
+                after.wait(timeout=120)
+            self.warm_up()
+
+        thread = threading.Thread(target=run, name="warm-up", daemon=True)
         thread.start()
         return thread
 
