@@ -423,3 +423,46 @@ def test_status_before_building_does_not_build(settings: Settings) -> None:
     source = LazyAssistant(settings, build=lambda s: calls.append(1))  # type: ignore[arg-type,func-returns-value]
     assert "first question" in source.status_line()
     assert calls == []
+
+
+# --------------------------------------------------------------------------- ui.py wiring
+
+
+def test_app_binds_loopback_without_share_or_external_fonts(settings: Settings) -> None:
+    import gradio as gr
+
+    import ui
+
+    options = ui.launch_options(settings)
+
+    assert options["server_name"] == "127.0.0.1" and options["server_port"] == 7860
+    assert options["share"] is False and options["auth"] is None
+    fonts = [*options["theme"].font, *options["theme"].font_mono]
+    assert not any(isinstance(f, gr.themes.GoogleFont) for f in fonts)
+    assert "@import" not in options["theme"]._get_theme_css()
+
+
+def test_password_needs_both_user_and_password(settings: Settings) -> None:
+    from pydantic import SecretStr
+
+    import ui
+    from assistant.errors import ConfigError
+
+    both = settings.model_copy(update={"host": "0.0.0.0", "auth_user": "ann",
+                                       "auth_password": SecretStr("pw")})
+    assert ui.launch_options(both)["auth"] == ("ann", "pw")
+    with pytest.raises(ConfigError, match="CAREER_AUTH_PASSWORD"):
+        ui.launch_options(settings.model_copy(update={"auth_user": "ann"}))
+
+
+def test_build_ui_queues_answers_at_the_configured_concurrency_and_needs_no_index(settings: Settings) -> None:
+    import ui
+
+    built: list[int] = []
+    source = LazyAssistant(settings, build=lambda s: built.append(1))  # type: ignore[arg-type,func-returns-value]
+    demo = ui.build_ui(settings.model_copy(update={"concurrency": 3}), source)
+
+    assert demo._queue.default_concurrency_limit == 3
+    assert built == []  # nothing is loaded until a question (or the warm-up) needs it
+    names = {d.api_name for d in demo.fns.values() if d.api_visibility == "public"}
+    assert {"ask", "find_path", "clear", "status", "salary_chart", "compare"} <= names
