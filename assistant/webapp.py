@@ -171,8 +171,11 @@ class LazyAssistant:
         if state == "starting":
             return _status("busy", "**Starting:** loading the guide's index and the language model…")
         if state == "failed" and isinstance(self._error, IndexMissing):
-            return _status("warn", "**No index of the guide yet.** Build it with `career-assistant ingest` "
-                           "(about 15 s); the app picks it up on your next question.")
+            if str(self._error).lower().startswith("no index"):
+                return _status("warn", "**No index of the guide yet.** Build it with `career-assistant "
+                               "ingest` (about 15 s); the app picks it up on your next question.")
+            return _status("warn", f"**The index cannot be used:** {_md_escape(str(self._error))}. The app "
+                           "picks up a rebuilt index on your next question.")
         if state == "failed":
             return _status("warn", f"**Not ready:** {_md_escape(str(self._error))}. "
                            "The app tries again on your next question.")

@@ -466,3 +466,14 @@ def test_build_ui_queues_answers_at_the_configured_concurrency_and_needs_no_inde
     assert built == []  # nothing is loaded until a question (or the warm-up) needs it
     names = {d.api_name for d in demo.fns.values() if d.api_visibility == "public"}
     assert {"ask", "find_path", "clear", "status", "salary_chart", "compare"} <= names
+
+
+def test_status_for_an_index_built_by_another_model_says_to_rebuild(settings: Settings) -> None:
+    def build(s: Settings) -> Assistant:
+        raise IndexMissing("the index was built with embedding model 'keyword-fake' but the assistant is "
+                           "using 'all-MiniLM-L6-v2'; rebuild it with `career-assistant ingest --reset`")
+
+    source = LazyAssistant(settings, build=build)
+    run(source, "What does a Data Scientist earn?")
+    status = source.status_line()
+    assert "cannot be used" in status and "ingest --reset" in status
