@@ -262,8 +262,10 @@ def serve(settings: Settings) -> None:
     launched = threading.Event()
     source.start_warm_up(after=launched)
     demo = build_ui(settings, source)
-    demo.launch(**options, prevent_thread_lock=True)
+    demo.launch(**options, prevent_thread_lock=True, quiet=True)
     launched.set()
+    print(f"{webapp.TITLE} on {demo.local_url} (Ctrl+C to stop); the models load in the background.",
+          flush=True)
     demo.block_thread()
 
 
@@ -286,6 +288,7 @@ def _is_loopback(host: str) -> bool:
 
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # Gradio's own start-up probes
     apply_offline_env()
     try:
         serve(load_settings())
