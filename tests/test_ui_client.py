@@ -93,17 +93,35 @@ def ingest(env: Mapping[str, str], cwd: Path, *paths: Path) -> None:
     assert run.returncode == 0, run.stderr
 
 
-def start_app(env: Mapping[str, str], cwd: Path, timeout: float = 240) -> AppServer:
-    """Start `python ui.py` on a free port and wait until its page is served."""
+AUDIT_WRAPPER = """
+import runpy, sys
+log = open(sys.argv[1], "w", buffering=1)
+sys.argv = sys.argv[2:]
+def hook(event, args):
+    if event == "socket.connect" and isinstance(args[1], tuple):
+        log.write(repr(args[1][:2]) + "\\n")
+sys.addaudithook(hook)
+runpy.run_path(sys.argv[0], run_name="__main__")
+"""
+
+
+def start_app(env: Mapping[str, str], cwd: Path, timeout: float = 240,
+              audit: Path | None = None) -> AppServer:
+    """Start `python ui.py` on a free port and wait until its page is served. With `audit`,
+    every network connection the app opens is written to that file."""
     port = free_port()
     env = {**env, "CAREER_PORT": str(port)}
     host = env.get("CAREER_HOST", "127.0.0.1")
     url = f"http://{host}:{port}/"
     log = cwd / f"ui-{port}.log"
     started = time.perf_counter()
+    argv = [sys.executable, str(REPO / "ui.py")]
+    if audit is not None:
+        wrapper = cwd / "audited_ui.py"
+        wrapper.write_text(AUDIT_WRAPPER, encoding="utf-8")
+        argv = [sys.executable, str(wrapper), str(audit), str(REPO / "ui.py")]
     with log.open("w", encoding="utf-8") as out:
-        proc = subprocess.Popen([sys.executable, str(REPO / "ui.py")], env=env, cwd=cwd, stdout=out,
-                                stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(argv, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
     server = AppServer(url, proc, log, started, 0.0)
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     deadline = time.monotonic() + timeout
@@ -120,6 +138,13 @@ def start_app(env: Mapping[str, str], cwd: Path, timeout: float = 240) -> AppSer
         time.sleep(0.1)
     server.stop()
     raise AssertionError(f"ui.py did not serve {url} within {timeout} s:\n{server.log_tail()}")
+
+
+def outside_connections(audit: Path) -> list[str]:
+    """The connections in an audit log that went to another machine."""
+    lines = audit.read_text(encoding="utf-8").splitlines() if audit.exists() else []
+    local = ("'127.", "'::1'", "'localhost'", "'0.0.0.0'")
+    return [line for line in lines if not line.startswith("(") or not line[1:].startswith(local)]
 
 
 def free_port() -> int:
@@ -280,6 +305,22 @@ def test_the_page_needs_nothing_from_outside(app: AppServer) -> None:
     with opener.open(app.url + "config", timeout=10) as response:
         config = json.loads(response.read())
     assert config["analytics_enabled"] is False
+
+
+def test_the_app_opens_no_connection_to_another_machine(tmp_path: Path) -> None:
+    env = app_env(tmp_path / "data")
+    ingest(env, tmp_path)
+    audit = tmp_path / "connections.log"
+    server = start_app(env, tmp_path, audit=audit)
+    try:
+        client = server.client()
+        ask(client, UK_QUESTION)
+        client.predict("Yes", "No", "No", "Software engineer", "", "UK", api_name="/find_path")
+        client.predict(["UK"], ["Data Scientist"], api_name="/salary_chart")
+    finally:
+        server.stop()
+    assert audit.read_text(encoding="utf-8").strip(), "the audit hook recorded nothing"
+    assert outside_connections(audit) == []
 
 
 # --------------------------------------------------------------------------- no index; a password
@@ -480,7 +521,8 @@ def test_real_default_model_start_to_ready_and_first_token(tmp_path: Path) -> No
     assemble_gguf(Settings(_env_file=None, data_dir=REPO / "data", llm_backend="local"))  # type: ignore[call-arg]
     ingest(env, tmp_path)
 
-    server = start_app(env, tmp_path)
+    audit = tmp_path / "connections.log"
+    server = start_app(env, tmp_path, audit=audit)
     try:
         client = server.client()
         status, warm_s = server.wait_for_status(client, "Ready|Not ready", timeout=300)
@@ -511,6 +553,7 @@ def test_real_default_model_start_to_ready_and_first_token(tmp_path: Path) -> No
     finally:
         server.stop()
         shutil.rmtree(tmp_path / "chroma", ignore_errors=True)
+    assert outside_connections(audit) == []  # real models load from this machine only
 
 
 def _first_token_s(updates: list[tuple[float, str]]) -> float:
