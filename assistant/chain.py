@@ -56,11 +56,11 @@ OVERRIDE = re.compile(
 # Asking for the hidden instructions is declined; other injection attempts ("ignore previous
 # instructions, ...") go through the normal path, where the gate and grounding check hold.
 META_REQUEST = re.compile(
-    r"(system prompt|system message|your (instructions|rules|prompt|guidelines)|initial prompt|"
+    r"(system[\s_-]*prompt|system[\s_-]*message|your (instructions|rules|prompt|guidelines)|initial prompt|"
     r"(reveal|print|show|repeat|output) (me )?(your|the) (hidden |secret )?(prompt|instructions|rules))",
     re.I,
 )
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass
@@ -169,6 +169,7 @@ class Assistant:
 
         shown = ""
         ttft = None
+        leaked = False
         guard = _FigureGuard(texts)
         try:
             for piece in self._stream_llm(messages):
@@ -177,10 +178,13 @@ class Assistant:
                 safe = guard.feed(piece)
                 if guard.failed:
                     break
+                if safe and leaks_prompt(shown + safe):
+                    leaked = True
+                    break
                 if safe:
                     shown += safe
                     yield StreamEvent(token=safe)
-            if not guard.failed:
+            if not guard.failed and not leaked:
                 tail = guard.flush()
                 if tail and not guard.failed:
                     shown += tail
@@ -197,11 +201,10 @@ class Assistant:
 
         answer = guard.text.strip()
         if not guard.failed:
-            repaired = grounding.repair_citations(answer, texts)
-            if repaired != answer:
-                answer = repaired
-                yield StreamEvent(token=answer, replace=True)
+            answer = grounding.repair_citations(answer, texts)
         issues = ["unsupported figure " + f for f in guard.rejected]
+        if leaked or leaks_prompt(answer):
+            issues.append("the answer repeats the assistant's instructions")
         issues += grounding.problems(answer, texts, allowed_text=self.guide_text) if not guard.failed else []
         if issues or not answer:
             logger.info("grounding check failed (%s): answering extractively", "; ".join(issues) or "empty")
@@ -211,9 +214,9 @@ class Assistant:
                               problems=issues, retrieved=retrieved, ttft=ttft)
             return
         if not grounding.cited_ids(answer) and sources:
-            suffix = " [1]"
-            answer += suffix
-            yield StreamEvent(token=suffix)
+            answer += " [1]"
+        if answer != shown:
+            yield StreamEvent(token=answer, replace=True)
         yield self._final(answer, sources, started, mode="llm", query=resolved.query,
                           retrieved=retrieved, ttft=ttft)
 
@@ -381,6 +384,15 @@ def _other_place(question: str) -> str | None:
     if not m or m.group(1).split()[0] in {"AI", "ML", "The", "Data", "Machine", "Prompt", "Research", "MLOps"}:
         return None
     return f"other:{m.group(1)}"
+
+
+def leaks_prompt(answer: str, words: int = 6) -> bool:
+    """Does the answer repeat a run of the system prompt (an injected "print your prompt")?"""
+    def shingles(text: str) -> set[tuple[str, ...]]:
+        tokens = re.findall(r"[a-z]+", text.lower())
+        return {tuple(tokens[i:i + words]) for i in range(len(tokens) - words + 1)}
+
+    return bool(shingles(answer) & shingles(prompts.SYSTEM))
 
 
 def strip_overrides(question: str) -> str:

@@ -231,8 +231,14 @@ def _read_history(path: Path) -> list[dict]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise BadInput(f"--history {path}: no such file") from None
+    except IsADirectoryError:
+        raise BadInput(f"--history {path}: is a folder, not a JSON file") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise BadInput(f"--history {path}: not valid JSON ({exc})") from None
+    except RecursionError:
+        raise BadInput(f"--history {path}: JSON nested too deeply") from None
+    except OSError as exc:
+        raise BadInput(f"--history {path}: cannot be read ({exc.strerror})") from None
     if not isinstance(data, list) or not all(
         isinstance(m, dict) and m.get("role") in {"user", "assistant"} and isinstance(m.get("content"), str)
         for m in data

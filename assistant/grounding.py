@@ -7,9 +7,11 @@ from dataclasses import dataclass
 
 # A money amount or number: "£60,000", "$250,000+", "60k", "1.5", but not "[2]".
 FIGURE = re.compile(
-    r"(?<![\w\[\].,])(?P<cur>[£$€])?\s?(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
+    r"(?:(?<![A-Za-z])(?P<iso>GBP|USD|EUR)\s?|(?<![\w\[\].,])(?P<cur>[£$€])?\s?)"
+    r"(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
     r"(?:\s?(?P<mult>[kK]|[mM]\b|million|thousand))?(?![\w\]])"
 )
+ISO_SYMBOL = {"GBP": "£", "USD": "$", "EUR": "€"}
 CITATION = re.compile(r"\[(\d{1,2})\]")
 ROLE_PHRASE = re.compile(
     r"\b((?:[\w/&-]+\s){0,2}(?:engineer|scientist|manager|researcher|specialist|analyst|architect|"
@@ -38,7 +40,8 @@ def figures(text: str) -> list[Figure]:
             value *= 1_000
         elif mult in {"m", "million"}:
             value *= 1_000_000
-        found.append(Figure(text=m.group(0).strip(), currency=m.group("cur") or "", value=value))
+        currency = m.group("cur") or ISO_SYMBOL.get(m.group("iso") or "", "")
+        found.append(Figure(text=m.group(0).strip(), currency=currency, value=value))
     return found
 
 

@@ -6,7 +6,7 @@ import logging
 import math
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -45,8 +45,14 @@ class Hit:
 
 
 def estimate_tokens(text: str) -> int:
-    """A conservative token count (over-estimates Qwen's tokenizer on English prose)."""
-    return math.ceil(len(text) / CHARS_PER_TOKEN)
+    """A conservative token count for Qwen's tokenizer.
+
+    Prose runs ~4 characters a token, but Qwen reads every digit and most non-ASCII
+    symbols ("£", "–") as tokens of their own, so those are counted one each.
+    """
+    digits = sum(c.isdigit() for c in text)
+    symbols = sum(not c.isascii() for c in text)
+    return math.ceil((len(text) - digits - symbols) / CHARS_PER_TOKEN) + digits + symbols
 
 
 def fit_budget(hits: list[Hit], max_tokens: int, max_chunks: int) -> list[Hit]:
@@ -61,6 +67,10 @@ def fit_budget(hits: list[Hit], max_tokens: int, max_chunks: int) -> list[Hit]:
             continue  # a smaller, lower-ranked chunk may still fit
         chosen.append(hit)
         used += cost
+    if hits and not chosen:
+        # Nothing fits whole: send the best chunk's beginning rather than no source at all.
+        keep = int(len(hits[0].text) * max_tokens / estimate_tokens(hits[0].text))
+        return [replace(hits[0], text=hits[0].text[:keep])]
     return chosen
 
 

@@ -162,12 +162,6 @@ def test_a_missing_history_file_is_a_one_line_error(ask, tmp_path: Path) -> None
     assert "nope.json" in line
 
 
-@pytest.mark.xfail(
-    strict=True, raises=AssertionError,
-    reason="BUG (cli._read_history): only FileNotFoundError, JSONDecodeError and UnicodeDecodeError are "
-    "caught; deeply nested JSON raises RecursionError and a folder raises IsADirectoryError, so the user "
-    "gets a traceback (exit 1) instead of a one-line error",
-)
 @pytest.mark.parametrize("kind", ["deeply nested JSON", "a folder"])
 def test_an_unreadable_history_is_a_one_line_error(ask, tmp_path: Path, kind: str) -> None:
     history = tmp_path / "history.json"

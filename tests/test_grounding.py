@@ -99,12 +99,6 @@ def test_an_invented_figure_is_caught_however_it_is_written(written: str) -> Non
     assert unsupported_figures(f"A Data Scientist in the UK earns {written} [1].", [DS_SALARY]) != []
 
 
-@pytest.mark.xfail(
-    strict=True, raises=AssertionError,
-    reason="BUG: grounding.FIGURE's lookbehind (?<![\\w...]) rejects a number glued to a letter, so an "
-    "amount written with an ISO code ('GBP187,500', 'USD250k') is not seen as a figure at all and passes "
-    "the check (and the streaming guard) unverified",
-)
 @pytest.mark.parametrize("written", ["GBP187,500", "USD250k", "EUR90,000"])
 def test_an_invented_figure_glued_to_a_currency_code_is_caught(written: str) -> None:
     assert unsupported_figures(f"A Data Scientist in the UK earns {written} [1].", [DS_SALARY]) != []

@@ -195,13 +195,6 @@ def test_the_budget_holds_for_real_retrieved_chunks(search: HybridSearch) -> Non
 
 
 @pytest.mark.integration
-@pytest.mark.xfail(
-    strict=True, raises=AssertionError,
-    reason="BUG: estimate_tokens (len/3.5) under-counts Qwen's tokenizer on figure-heavy text: Qwen reads "
-    "each digit and each '£'/'–' as its own token, so every Salary range chunk costs ~20-30% more real "
-    "tokens than estimated (Data Scientist / Salary range: 48 estimated, 68 real) and the context budget "
-    "is exceeded exactly for salary questions",
-)
 def test_estimate_tokens_never_undercounts_the_models_tokenizer(keyword_index) -> None:
     import llama_cpp
 
