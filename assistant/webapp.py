@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from assistant.errors import BackendUnavailable, BadInput, CareerAssistantError, ConfigError, IndexMissing
 from assistant.settings import Settings
@@ -126,10 +126,12 @@ class LazyAssistant:
         self._warming = True
         try:
             assistant = self.get()
-            from assistant.llm import check_backend
+            from assistant.llm import ChatLocalLlama, check_backend
 
             assistant.search.search("warm up", k=1)  # loads the embedding model and BM25
             check_backend(assistant.chat_model)  # loads a local model / reaches a server
+            if isinstance(assistant.chat_model, ChatLocalLlama):
+                _prefill(assistant.chat_model)
         except CareerAssistantError as exc:
             logger.warning("warm-up: %s", exc)
             self._error = exc
@@ -747,6 +749,19 @@ def page_css() -> str:
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _prefill(chat_model: Any) -> None:
+    """Read the fixed system prompt once and generate one token: llama.cpp keeps that prefix
+    cached for every question, and the weights are paged in before the first person asks."""
+    from langchain_core.messages import HumanMessage, SystemMessage
+
+    from assistant import prompts
+
+    started = time.perf_counter()
+    chat_model.invoke([SystemMessage(prompts.SYSTEM),
+                       HumanMessage(prompts.USER.format(sources="", question="Hello"))], max_tokens=1)
+    logger.info("prefilled the system prompt in %.1f s", time.perf_counter() - started)
 
 
 def _default_build(s: Settings) -> Assistant:
