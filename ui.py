@@ -221,7 +221,7 @@ def build_ui(settings: Settings, assistant: webapp.LazyAssistant | None = None) 
             trigger(on_comment, [turns, rated, comment], [feedback_note, comment], **private, **unlimited)
         for i, button in enumerate(ask_buttons):
             button.click(partial(ask_about, i), [card_titles], [tabs, msg], queue=False, **private).then(
-                ask, [msg, turns], **private, **chat)
+                ask, [msg, turns], scroll_to_output=True, **private, **chat)
         for control in (chart_regions, chart_roles):
             control.change(chart, [chart_regions, chart_roles], plot, **private, **chart_event)
         for control in (role_a, role_b):
