@@ -174,7 +174,7 @@ def grounded_reply(messages: list[dict]) -> str:
                 chosen = next((b for b in body if b.startswith(f"{region}")), chosen)
                 break
         chosen = re.split(r"(?<=[.!?])\s", chosen, maxsplit=1)[0]
-        title = citation.split(" / ")[0].strip()
+        title = citation.rsplit(" / ", 1)[0].strip()  # the heading path without its section
         return f"{title}: {chosen} [{number}]"
     return "I could not find this in the guide."
 
