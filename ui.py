@@ -262,7 +262,11 @@ def serve(settings: Settings) -> None:
     launched = threading.Event()
     source.start_warm_up(after=launched)
     demo = build_ui(settings, source)
-    demo.launch(**options, prevent_thread_lock=True, quiet=True)
+    try:
+        demo.launch(**options, prevent_thread_lock=True, quiet=True)
+    except (OSError, OverflowError) as exc:  # the port is taken, or not a port at all
+        raise ConfigError(f"cannot serve on {settings.host}:{settings.port} ({_first_line(exc)}): "
+                          "set CAREER_PORT to a free port (1-65535) or stop what uses it") from None
     launched.set()
     print(f"{webapp.TITLE} on {demo.local_url} (Ctrl+C to stop); the models load in the background.",
           flush=True)
@@ -275,6 +279,11 @@ def _auth(settings: Settings) -> tuple[str, str] | None:
     if bool(user) != bool(password):
         raise ConfigError("set both CAREER_AUTH_USER and CAREER_AUTH_PASSWORD, or neither")
     return (user, password) if user and password else None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0].split(". ")[0] if text else type(exc).__name__
 
 
 def _is_loopback(host: str) -> bool:
