@@ -225,6 +225,8 @@ class Assistant:
         if not isinstance(question, str):
             raise BadInput(f"the question must be text, not {type(question).__name__}")
         text = unicodedata.normalize("NFC", CONTROL.sub(" ", question))
+        # Invisible format characters (zero-width space, BOM, bidi overrides) carry no words.
+        text = "".join(c for c in text if unicodedata.category(c) != "Cf")
         text = re.sub(r"\s+", " ", text).strip()
         if not text:
             raise BadInput("the question is empty: ask something about AI careers")

@@ -79,6 +79,13 @@ class Settings(BaseSettings):
             raise ValueError("must be a positive integer")
         return v
 
+    @field_validator("port", "chroma_port")
+    @classmethod
+    def _port(cls, v: int) -> int:
+        if not 1 <= v <= 65535:
+            raise ValueError("must be a port number from 1 to 65535")
+        return v
+
     @property
     def chroma_path(self) -> Path:
         return self.chroma_dir or self.data_dir / "chroma"
