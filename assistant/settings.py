@@ -120,4 +120,5 @@ def _describe(exc: ValidationError) -> str:
     ctx = err.get("ctx") or {}
     if "expected" in ctx:
         return f"invalid setting {env}={err.get('input')!r}: expected {ctx['expected']}"
-    return f"invalid setting {env}={err.get('input')!r}: {err['msg']}"
+    message = str(err["msg"]).removeprefix("Value error, ")
+    return f"invalid setting {env}={err.get('input')!r}: {message}"
