@@ -30,12 +30,3 @@ DECLINE_META = (
 EXTRACTIVE_INTRO = "Here is what the guide says (quoted from the guide):"
 
 LLM_DOWN_NOTE = "The language model is unavailable right now ({reason}); showing the guide's passages instead."
-
-EXTRACT_QUIZ = """Read the person's description and answer in JSON only, with these keys:
-"code": true if they love writing code for its own sake, false otherwise;
-"research": true if they are drawn to research and open-ended problems, false otherwise;
-"stakeholders": true if they enjoy working with business stakeholders, false otherwise;
-"background": one of "software engineer", "data analyst", "product manager", "writer/communications", "academic/researcher", "other".
-
-Description: {text}
-JSON:"""
