@@ -116,16 +116,12 @@ def test_other_invalid_numbers_are_one_line_errors(run_cli, setting: str, value:
     assert setting in line
 
 
-@pytest.mark.xfail(strict=True, reason="BUG (settings.port): only checked > 0, so CAREER_PORT=70000 passes "
-                   "validation and `serve` dies in socket.bind with an OverflowError traceback")
 def test_a_port_out_of_range_is_a_one_line_error(run_cli) -> None:
     line = one_line_error(run_cli("serve", env={"CAREER_PORT": "70000"}, timeout=180))
 
     assert "CAREER_PORT" in line
 
 
-@pytest.mark.xfail(strict=True, reason="BUG (cli serve / ui.serve): Blocks.launch raises OSError 'Cannot "
-                   "find empty port in range' when CAREER_PORT is taken; nothing makes it a one-line error")
 def test_a_port_already_in_use_is_a_one_line_error(run_cli, indexed: Path) -> None:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as busy:
         busy.bind(("127.0.0.1", 0))
@@ -342,9 +338,6 @@ def test_the_chat_turns_a_blank_question_into_one_line(app, question: object, ex
     assert result["sources"] and len(chat) == 4
 
 
-@pytest.mark.xfail(strict=True, reason="BUG (chain.clean_question): only C0 controls and whitespace are "
-                   "removed, so a question of invisible format characters (zero-width space U+200B, BOM) is "
-                   "not 'empty' and gets the off-topic decline instead")
 def test_a_question_of_invisible_characters_is_empty(tmp_path: Path) -> None:
     from assistant.settings import load_settings
     from assistant.webapp import LazyAssistant, stream_chat
