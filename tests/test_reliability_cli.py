@@ -430,3 +430,26 @@ def _unbuilt(s):  # the question is refused before the assistant is needed
     from assistant.chain import Assistant
 
     return Assistant(s, search=None, chat_model=None, roles={}, guide_text="")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("corpus", ["missing", "empty"])
+def test_the_app_without_the_guide_folder_says_so_in_one_line(keyword_index, tmp_path: Path,
+                                                               corpus: str) -> None:
+    """An index but no guide folder (say, an app process deployed without corpus/): the chat and
+    the quiz each give one line naming the folder."""
+    from assistant.errors import BadInput
+    from assistant.roles import load_roles
+    from assistant.settings import load_settings
+    from assistant.webapp import LazyAssistant, error_html, stream_chat
+
+    folder = tmp_path / "no-guide"
+    if corpus == "empty":
+        folder.mkdir()
+    s = load_settings(corpus_dir=folder, relevance_threshold=float(KEYWORD_THRESHOLD))
+
+    reply = list(stream_chat(LazyAssistant(s), DS_UK, []))[-1].messages[-1]["content"]
+
+    assert reply.startswith("⚠ ") and "\n" not in reply and str(folder) in reply
+    with pytest.raises(BadInput) as err:  # what ui.find_path catches and shows with error_html
+        load_roles(folder)
+    assert str(folder) in error_html(str(err.value)) and "\n" not in str(err.value)
