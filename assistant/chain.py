@@ -155,6 +155,9 @@ class Assistant:
             return
         hits = self._retrieve(question, resolved)
         retrieved = [h.citation for h in hits]
+        # A guide page that addresses the assistant ("ignore previous instructions ...") is
+        # quarantined: it never becomes a source, so nothing it says can reach an answer.
+        hits = [h for h in hits if not (OVERRIDE.search(h.body) or META_REQUEST.search(h.body))]
         if not self._relevant(question, resolved, hits):
             yield self._final(self._decline_text(), [], started, declined=True, mode="declined",
                               query=resolved.query, retrieved=retrieved)
@@ -457,7 +460,8 @@ def build_assistant(s: Settings) -> Assistant:
 
     embeddings = make_embeddings(s)
     collection = get_collection(make_chroma_client(s), s, embeddings, create=False)
-    search = HybridSearch(collection, embeddings)
+    store_name = f"Chroma server at {s.chroma_host}:{s.chroma_port}" if s.chroma_host else ""
+    search = HybridSearch(collection, embeddings, store_name=store_name)
     chat_model = make_chat_model(s)
     roles = load_roles(s.corpus_dir)
     return Assistant(s, search, chat_model, roles, load_guide_text(s.corpus_dir), model_info(chat_model))

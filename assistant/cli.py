@@ -22,6 +22,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    # httpx logs every request URL at INFO, and a URL may carry a key (https://user:KEY@host).
+    for noisy in ("httpx", "httpcore", "openai._base_client"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     apply_offline_env()
     try:
         settings = load_settings()

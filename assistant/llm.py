@@ -705,6 +705,10 @@ def _translate(exc: BaseException, chat_model: BaseChatModel) -> BackendUnavaila
             message = f"{where} is rate limiting requests (HTTP 429): try again later"
         elif isinstance(exc, openai.APIStatusError):
             message = f"{where} failed (HTTP {exc.status_code}): check the server's log"
+        elif isinstance(exc, openai.APIResponseValidationError):
+            message = f"{where} sent a response that is not valid: {_garbage_hint()}"
+    elif isinstance(exc, json.JSONDecodeError) and not isinstance(chat_model, ChatLocalLlama):
+        message = f"{where} sent a response that is not valid JSON: {_garbage_hint()}"
     elif httpx is not None and isinstance(exc, httpx.TimeoutException):
         message = too_slow
     elif httpx is not None and isinstance(exc, httpx.TransportError):
@@ -725,6 +729,10 @@ def _translate(exc: BaseException, chat_model: BaseChatModel) -> BackendUnavaila
     if key and key in message:
         message = message.replace(key, "***")
     return BackendUnavailable(message)
+
+
+def _garbage_hint() -> str:
+    return "check that CAREER_OPENAI_BASE_URL points at an OpenAI-compatible server"
 
 
 def _one_line(value: object) -> str:

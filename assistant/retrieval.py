@@ -15,6 +15,7 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, PrivateAttr
 
+from assistant.errors import BackendUnavailable, IndexMissing
 from ingest.chunking import chunk_body
 
 logger = logging.getLogger(__name__)
@@ -77,12 +78,14 @@ def fit_budget(hits: list[Hit], max_tokens: int, max_chunks: int) -> list[Hit]:
 class HybridSearch:
     """Dense search in a Chroma collection plus BM25 over the same chunks, fused by RRF."""
 
-    def __init__(self, collection: Any, embeddings: Embeddings) -> None:
+    def __init__(self, collection: Any, embeddings: Embeddings, store_name: str = "") -> None:
+        self._store_name = store_name  # e.g. "Chroma server at host:port", for error messages
         self._collection = collection
         self._embeddings = embeddings
         self._lock = threading.Lock()
         self._bm25: Any = None
         self._vocab: set[str] = set()
+        self._known: set[str] = set()
         self._ids: list[str] = []
         self._docs: list[str] = []
         self._metas: list[dict] = []
@@ -90,6 +93,20 @@ class HybridSearch:
 
     def search(self, query: str, k: int = 8, role: str | None = None) -> list[Hit]:
         """Top-k chunks for `query`; a named role's chunks get a boost in the fusion."""
+        try:
+            return self._search(query, k, role)
+        except (BackendUnavailable, IndexMissing):
+            raise
+        except Exception as exc:  # chromadb and httpx raise many types for a lost store
+            self._count = -1  # rebuild the caches once the store is back
+            if self._store_name:
+                raise BackendUnavailable(
+                    f"{self._store_name} is unreachable ({type(exc).__name__}): start it again or "
+                    "unset CAREER_CHROMA_HOST") from None
+            raise IndexMissing(f"the index cannot be read ({type(exc).__name__}); rebuild it with "
+                               "`career-assistant ingest --reset`") from None
+
+    def _search(self, query: str, k: int, role: str | None) -> list[Hit]:
         self._refresh()
         if not self._ids:
             return []
@@ -97,7 +114,13 @@ class HybridSearch:
         dense = self._collection.query(query_embeddings=[vector], n_results=min(CANDIDATES, len(self._ids)),
                                        include=["distances"])
         dense_ids = dense["ids"][0]
-        dense_sim = {i: 1.0 - d for i, d in zip(dense_ids, dense["distances"][0], strict=True)}
+        if any(i not in self._known for i in dense_ids):
+            # Another process re-ingested with the same chunk count: rebuild the caches.
+            self._count = -1
+            self._refresh()
+            dense_ids = [i for i in dense_ids if i in self._known]
+        distances = dict(zip(dense["ids"][0], dense["distances"][0], strict=True))
+        dense_sim = {i: 1.0 - distances[i] for i in dense_ids}
         bm25_ranked = self._bm25_search(query)
         fused: dict[str, float] = {}
         for rank, chunk_id in enumerate(dense_ids):
@@ -141,6 +164,7 @@ class HybridSearch:
             self._ids = [ids[n] for n in order]
             self._docs = [docs[n] or "" for n in order]
             self._metas = [metas[n] or {} for n in order]
+            self._known = set(self._ids)
             if self._ids:
                 bm25 = bm25s.BM25()
                 corpus = bm25s.tokenize(self._docs, stopwords="en", show_progress=False)
