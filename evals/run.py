@@ -14,6 +14,7 @@ import io
 import json
 import logging
 import math
+import os
 import re
 import sys
 import time
@@ -700,12 +701,14 @@ def _environment(settings: Settings, options: EvalOptions) -> dict[str, str]:
     env = {
         "dataset": _display(options.dataset),
         "embeddings": embeddings,
-        "llm backend": settings.llm_backend
-        + (f" ({settings.local_model})" if settings.llm_backend == "local" else ""),
         "retrieval": f"hybrid dense+BM25, top {settings.top_k} chunks "
         f"within {settings.context_tokens} tokens",
         "git commit": _git_commit(),
     }
+    if options.answers:
+        env["llm backend"] = settings.llm_backend + (
+            f" ({settings.local_model})" if settings.llm_backend == "local" else ""
+        )
     if options.haystack is not None and options.retrieval:
         env["haystack library"] = _display(options.haystack)
     return env
@@ -724,9 +727,10 @@ def _git_commit() -> str:
 
 
 def _display(path: Path) -> str:
+    # Relative to the working folder, so a committed report names no machine's layout.
     try:
-        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+        return os.path.relpath(Path(path).resolve(), Path.cwd().resolve())
+    except ValueError:  # another drive
         return str(path)
 
 
