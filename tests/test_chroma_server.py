@@ -217,10 +217,6 @@ def test_a_guide_file_added_through_the_server_reaches_both_running_apps(
         assert "Edge AI note / Edge deployment engineer salary" in [s["section"] for s in result["sources"]]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG (retrieval.HybridSearch._refresh): the BM25/text cache is "
-                   "rebuilt only when the chunk COUNT changes; an edit that keeps the count gives new "
-                   "content-hash ids the running app does not know (KeyError in search: 'Something went "
-                   "wrong')")
 def test_an_edited_guide_file_reaches_both_running_apps(apps: list[AppServer],
                                                          shared: tuple[Path, dict[str, str]]) -> None:
     home, env = shared
@@ -284,9 +280,6 @@ def test_the_app_recovers_by_itself_when_the_chroma_server_returns(outage: Outag
     assert outage.after is not None and outage.after["sources"][0]["section"] == MLE_SALARY
 
 
-@pytest.mark.xfail(strict=True, reason="BUG (retrieval/webapp): a Chroma server lost after start-up raises "
-                   "chromadb/httpx errors from search() that nothing translates, so the first question says "
-                   "'Something went wrong while answering (...)' instead of naming the Chroma server")
 def test_the_first_question_after_the_chroma_server_goes_away_names_it(outage: Outage) -> None:
     server = outage.server
 
