@@ -17,7 +17,7 @@ import gradio as gr
 
 from assistant import webapp
 from assistant.errors import CareerAssistantError, ConfigError
-from assistant.settings import Settings, apply_offline_env, load_settings
+from assistant.settings import Settings, apply_offline_env, load_settings, quiet_url_loggers
 
 logger = logging.getLogger(__name__)
 
@@ -297,7 +297,7 @@ def _is_loopback(host: str) -> bool:
 
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # Gradio's own start-up probes
+    quiet_url_loggers()  # Gradio's start-up probes, and URLs that may carry a key
     apply_offline_env()
     try:
         serve(load_settings())

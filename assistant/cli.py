@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from assistant.errors import BadInput, CareerAssistantError
-from assistant.settings import Settings, apply_offline_env, load_settings
+from assistant.settings import Settings, apply_offline_env, load_settings, quiet_url_loggers
 
 logger = logging.getLogger(__name__)
 
@@ -22,9 +22,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
-    # httpx logs every request URL at INFO, and a URL may carry a key (https://user:KEY@host).
-    for noisy in ("httpx", "httpcore", "openai._base_client"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    quiet_url_loggers()
     apply_offline_env()
     try:
         settings = load_settings()

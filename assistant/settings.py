@@ -79,6 +79,13 @@ class Settings(BaseSettings):
             raise ValueError("must be a positive integer")
         return v
 
+    @field_validator("llm_timeout_s")
+    @classmethod
+    def _seconds(cls, v: float) -> float:
+        if v <= 0:
+            raise ValueError("must be a positive number of seconds")
+        return v
+
     @field_validator("port", "chroma_port")
     @classmethod
     def _port(cls, v: int) -> int:
@@ -105,6 +112,14 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         raise ConfigError(_describe(exc)) from None
+
+
+def quiet_url_loggers() -> None:
+    """HTTP clients log every request URL at INFO, and a URL may carry a key (user:KEY@host)."""
+    import logging
+
+    for name in ("httpx", "httpx2", "httpcore", "httpcore2", "openai._base_client"):
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def apply_offline_env() -> None:

@@ -236,10 +236,6 @@ def test_the_key_is_not_in_cli_output_even_verbose(run_cli, cli_index, secret_se
 
 
 @pytest.mark.integration
-@pytest.mark.xfail(strict=True, reason="BUG (logging): the openai SDK here sends through httpx2, whose "
-                   "logger 'httpx2' logs every request's full URL at INFO; cli.main quiets 'httpx' only "
-                   "(and ui.main nothing), so a key in CAREER_OPENAI_BASE_URL (http://user:KEY@host/v1) is "
-                   "printed by `-v` and lands in the web app's log")
 def test_a_key_in_the_server_url_is_not_in_verbose_cli_output(run_cli, cli_index, secret_server) -> None:
     secret_server.set_mode("reject")
     url = secret_server.url.replace("http://", f"http://user:{URL_SECRET}@")

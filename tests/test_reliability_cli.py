@@ -136,8 +136,6 @@ def test_a_port_already_in_use_is_a_one_line_error(run_cli, indexed: Path) -> No
 
 
 @pytest.mark.integration
-@pytest.mark.xfail(strict=True, reason="BUG (settings.llm_timeout_s): a negative timeout passes validation "
-                   "and reaches socket.settimeout: `ValueError: Timeout value out of range` traceback")
 def test_a_negative_llm_timeout_is_a_one_line_error(run_cli, indexed: Path) -> None:
     from fakes.openai_server import FakeOpenAIServer
 
