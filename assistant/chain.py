@@ -25,9 +25,10 @@ SEARCH_K = 8
 TOPICS: dict[str, tuple[str, ...]] = {
     "salary": ("salary", "salaries", "pay", "paid", "earn", "earns", "earning", "make", "makes",
                "compensation", "money", "income", "wage"),
-    "skills": ("skill", "skills", "learn", "know", "tools", "requirements", "need", "qualification"),
+    "skills": ("skill", "skills", "learn", "know", "tools", "requirements", "need", "qualification",
+               "tech stack", "stack", "technologies"),
     "tasks": ("day-to-day", "day to day", "daily", "tasks", "all day", "responsibilities", "job involve",
-              "do they do", "what do", "work on"),
+              "do they do", "what do", "work on", "spend their time", "spend my time", "typical day"),
     "suits": ("suit", "suits", "suited", "fit", "right for", "good for"),
     "break_in": ("break in", "break into", "get started", "get into", "start", "become", "entry"),
 }
@@ -38,6 +39,8 @@ TOPIC_QUESTION = {
     "suits": "Who does the {role} role suit?",
     "break_in": "How do you break in as a {role}?",
 }
+TOPIC_SECTION = {"salary": "Salary range", "skills": "Skills", "tasks": "Day-to-day tasks",
+                 "suits": "Who it suits", "break_in": "How to break in"}
 TOPIC_LABEL = {"salary": "salary range", "skills": "skills", "tasks": "day-to-day tasks",
                "suits": "who it suits", "break_in": "how to break in"}
 REGION_NAME = {"uk": " in the UK", "us": " in the US", "global": " in global tech hubs"}
@@ -251,9 +254,16 @@ class Assistant:
     def _retrieve(self, question: str, resolved: ResolvedQuestion) -> list[Hit]:
         """Hybrid search; a question naming several roles gets each role's best chunks."""
         named = find_roles(question, self.roles)
+        facts = self.roles.get(resolved.role or "")
+        section = TOPIC_SECTION.get(resolved.topic or "") if facts and facts.detailed else None
+        if facts is not None and not facts.detailed:
+            section = "Tracks without a detailed profile"  # what the guide says of listed-only roles
+        elif self._is_path_request(question):
+            section = "How to choose your path"
         if len(named) < 2:
-            return self.search.search(resolved.query, k=SEARCH_K, role=resolved.role)
-        per_role = [self.search.search(f"{r.title}: {question}", k=SEARCH_K, role=r.title) for r in named[:3]]
+            return self.search.search(resolved.query, k=SEARCH_K, role=resolved.role, section=section)
+        per_role = [self.search.search(f"{r.title}: {question}", k=SEARCH_K, role=r.title, section=section)
+                    for r in named[:3]]
         merged: list[Hit] = []
         for rank in range(SEARCH_K):
             for hits in per_role:

@@ -77,6 +77,7 @@ _PATH_PATTERNS = [
     r"\bhow\s+(?:do|can|should|could)\s+i\s+(?:get|move|switch|transition|break)\s+into\s+"
     r"(?:ai|ml|machine learning)\b",
     r"\b(?:career\s+change|switch(?:ing)?\s+careers?|change\s+careers?)\b",
+    r"\b(?:an?\s+)?(?:ai\s+|ml\s+)?(?:role|path|career|track|job|place)s?\s+(?:for|in ai for)\s+(?:me|someone like me)\b",
 ]
 _SELF_DESCRIPTION = re.compile(r"\b(?:i'?m|i am|i work|i've been|i have been|my background|as an?)\b", re.I)
 _ASKS_ABOUT_AI_CAREER = re.compile(

@@ -91,10 +91,12 @@ class HybridSearch:
         self._metas: list[dict] = []
         self._count = -1
 
-    def search(self, query: str, k: int = 8, role: str | None = None) -> list[Hit]:
-        """Top-k chunks for `query`; a named role's chunks get a boost in the fusion."""
+    def search(self, query: str, k: int = 8, role: str | None = None, section: str | None = None) -> list[Hit]:
+        """Top-k chunks for `query`; a named role's chunks, and chunks of the section the
+        question asks about ("Skills", or a citation prefix such as "How to choose your path"),
+        get a boost in the fusion."""
         try:
-            return self._search(query, k, role)
+            return self._search(query, k, role, section)
         except (BackendUnavailable, IndexMissing):
             raise
         except Exception as exc:  # chromadb and httpx raise many types for a lost store
@@ -106,7 +108,7 @@ class HybridSearch:
             raise IndexMissing(f"the index cannot be read ({type(exc).__name__}); rebuild it with "
                                "`career-assistant ingest --reset`") from None
 
-    def _search(self, query: str, k: int, role: str | None) -> list[Hit]:
+    def _search(self, query: str, k: int, role: str | None, section: str | None) -> list[Hit]:
         self._refresh()
         if not self._ids:
             return []
@@ -128,10 +130,13 @@ class HybridSearch:
         for rank, (chunk_id, _) in enumerate(bm25_ranked):
             fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
         position = {i: n for n, i in enumerate(self._ids)}
-        if role:
-            for chunk_id in fused:
-                if self._metas[position[chunk_id]].get("role") == role:
-                    fused[chunk_id] += 1.0 / RRF_K / 2
+        for chunk_id in fused:
+            meta = self._metas[position[chunk_id]]
+            if role and meta.get("role") == role:
+                fused[chunk_id] += 1.0 / RRF_K / 2
+            if section and (str(meta.get("section", "")).startswith(section)
+                            or str(meta.get("citation", "")).startswith(section)):
+                fused[chunk_id] += 1.0 / RRF_K / 2
         bm25_score = dict(bm25_ranked)
         missing = [i for i in fused if i not in dense_sim]
         if missing:  # BM25-only hits still need a dense score for the relevance gate
