@@ -279,7 +279,7 @@ def render_markdown(result: dict[str, Any]) -> str:
                     _fmt(llm["llm_ttft_overhead"]),
                 ],
                 [
-                    "generation (tokens/s, median)",
+                    "generation (tokens/s, pooled over the questions)",
                     _fmt(llm["chain_tokens_per_s"]),
                     _fmt(llm["bare_tokens_per_s"]),
                     _fmt(llm["tokens_per_s_ratio"]),
@@ -512,6 +512,8 @@ def _bench_llm(settings: Settings, options: BenchOptions) -> dict:
                 "bare_tokens": b["tokens"],
                 "chain_tokens_per_s": c["tokens_per_s"],
                 "bare_tokens_per_s": b["tokens_per_s"],
+                "chain_generation_s": c["generation_s"],
+                "bare_generation_s": b["generation_s"],
                 "prompt_tokens": b.get("prompt_tokens"),
             }
         )
@@ -533,14 +535,16 @@ def _bench_llm(settings: Settings, options: BenchOptions) -> dict:
         )
     prompts = [p["prompt_tokens"] for p in pairs if p.get("prompt_tokens")]
     result["prompt_tokens_p50"] = statistics.median(prompts) if prompts else None
-    rates = [p for p in pairs if p["chain_tokens_per_s"] and p["bare_tokens_per_s"]]
+    rates = [p for p in pairs if p["chain_generation_s"] and p["bare_generation_s"]]
     if rates:
+        # Pooled over the questions (tokens after the first / time after the first token):
+        # short answers give too few tokens for a per-question rate to mean much.
+        chain_rate = sum(p["chain_tokens"] - 1 for p in rates) / sum(p["chain_generation_s"] for p in rates)
+        bare_rate = sum(p["bare_tokens"] - 1 for p in rates) / sum(p["bare_generation_s"] for p in rates)
         result.update(
-            chain_tokens_per_s=statistics.median(p["chain_tokens_per_s"] for p in rates),
-            bare_tokens_per_s=statistics.median(p["bare_tokens_per_s"] for p in rates),
-            tokens_per_s_ratio=statistics.median(
-                p["chain_tokens_per_s"] / p["bare_tokens_per_s"] for p in rates
-            ),
+            chain_tokens_per_s=chain_rate,
+            bare_tokens_per_s=bare_rate,
+            tokens_per_s_ratio=chain_rate / bare_rate,
         )
     return result
 
@@ -612,6 +616,7 @@ class _TokenTimer(BaseCallbackHandler):
             "llm_ttft_s": None if self.first is None else round(self.first - self.started, 4),
             "tokens": self.count,
             "tokens_per_s": None if rate is None else round(rate, 2),
+            "generation_s": None if rate is None else round(self.last - self.first, 4),
         }
 
 
@@ -670,7 +675,7 @@ def _environment(settings: Settings, options: BenchOptions) -> dict[str, Any]:
     from assistant.embeddings import LOCAL_MODEL_ID
 
     return {
-        "library": str(options.library),
+        "library": os.path.relpath(options.library.resolve(), Path.cwd().resolve()),
         "embeddings": LOCAL_MODEL_ID if settings.embedding_backend == "local" else settings.embedding_backend,
         "llm backend": settings.llm_backend
         + (
@@ -691,6 +696,17 @@ def _timed(fn: Callable[[], Any]) -> float:
 
 
 def _peak_rss_mb() -> float:
+    """This process's peak resident memory in MB.
+
+    VmHWM, not getrusage: after fork + exec, Linux carries the parent's ru_maxrss over into
+    the child, so a probe started by a 3 GB benchmark would report 3 GB.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # kB
+    except (OSError, ValueError, IndexError):
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
@@ -747,7 +763,7 @@ _METHOD = [
     "gold-set questions cycled, after 3 warm-up searches; the query embedding alone is timed separately.",
     "Start-up: a fresh `python -m evals.bench --probe` process imports the assistant, builds the web UI "
     "(ui.build_ui, not launched) and the assistant, and answers one question; wall time from spawning "
-    "it to its answer, and its peak RSS (getrusage ru_maxrss).",
+    "it to its answer, and its peak RSS (VmHWM).",
 ]
 
 
