@@ -471,15 +471,6 @@ def test_retrieval_mrr_on_our_corpus_meets_its_target(real_retrieval: run.EvalRe
 
 
 @pytest.mark.integration
-@pytest.mark.xfail(
-    strict=True,
-    reason="hit@3 is 0.91 on gold.jsonl (evals/reports/latest-retrieval.md): within a named role, "
-    "the role boost ranks Summary/How to break in above the section the question asks for "
-    "(skills-mlops, tasks-mlops, cmp-us-rs-pm-pay), a track without a profile (Data Engineer) "
-    "never reaches the overview section that says so (un-de-salary), and background questions "
-    "miss 'Your current background'. A topic-to-section boost for a named role lifts it to 0.95 "
-    "(MRR 0.91) in a scratch run.",
-)
 def test_retrieval_hit_at_3_on_our_corpus_meets_its_target(real_retrieval: run.EvalReport) -> None:
     assert real_retrieval.retrieval["ours"]["hit@3"] >= 0.95, _misses(real_retrieval, "ours", 3)
 
