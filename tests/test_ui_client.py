@@ -477,7 +477,9 @@ def test_llm_server_down_is_a_one_line_message_and_the_next_question_recovers(tm
         message = last_text(chat)
         assert result is None
         assert message.startswith("⚠") and "HTTP 503" in message and "\n" not in message
-        assert "Not ready" in status
+        # The status never claims "Ready" while the LLM is down (on a slow machine the
+        # background warm-up may still say "Starting").
+        assert "Not ready" in status or "Starting" in status
 
         stub.down.clear()
         _, (_, chat, _, result, status) = ask(client, UK_QUESTION)
