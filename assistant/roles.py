@@ -8,9 +8,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from assistant.errors import BadInput
+from ingest.loaders import split_front_matter
 
 logger = logging.getLogger(__name__)
 
@@ -155,7 +154,6 @@ _LABELS = {
 LISTED_SECTION = "Tracks without a detailed profile"
 TRACKS_SECTION = "The ten career tracks"
 
-_FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
 _BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(.*\S)\s*$")
 _BOLD_LABEL = re.compile(r"^\*\*(?P<label>[^*]+?)\*\*\s*(?P<extra>\([^)]*\))?\s*:?\s*(?P<rest>.*)$")
 _NUMBERED_HEADING = re.compile(r"^##\s+(\d+)\.\s+(.+?)\s*$")
@@ -237,7 +235,7 @@ def load_roles(corpus_dir: Path) -> dict[str, RoleFacts]:
     roles: dict[str, RoleFacts] = {}
     overview: tuple[Path, dict[str, str], str] | None = None
     for path in sorted(corpus_dir.glob("*.md")):
-        meta, body = _split_front_matter(path.read_text(encoding="utf-8"))
+        meta, body = split_front_matter(path.read_text(encoding="utf-8"))
         title = _doc_title(meta, body)
         if meta.get("role"):
             facts = _role_from_markdown(path, meta, body)
@@ -266,7 +264,7 @@ def load_published_guide(path: Path) -> dict[str, RoleFacts]:
     path = Path(path)
     if not path.is_file():
         raise BadInput(f"guide file {path} does not exist")
-    meta, body = _split_front_matter(path.read_text(encoding="utf-8"))
+    meta, body = split_front_matter(path.read_text(encoding="utf-8"))
     roles: dict[str, RoleFacts] = {}
     landscape: tuple[str, str] | None = None
     for heading, text in _split_headings(body, "## "):
@@ -422,18 +420,6 @@ def _norm(text: str) -> str:
 
 def _strip_md(text: str) -> str:
     return re.sub(r"[*_`]", "", text).strip()
-
-
-def _split_front_matter(text: str) -> tuple[dict, str]:
-    m = _FRONT_MATTER.match(text)
-    if not m:
-        return {}, text
-    try:
-        meta = yaml.safe_load(m.group(1)) or {}
-    except yaml.YAMLError as exc:
-        logger.warning("unreadable front matter (%s); ignoring it", exc)
-        meta = {}
-    return (meta if isinstance(meta, dict) else {}), text[m.end() :]
 
 
 def _doc_title(meta: dict, body: str) -> str:
