@@ -150,12 +150,17 @@ def _embed(chunks: list[Document], embeddings: Embeddings, progress: bool) -> li
         from tqdm import tqdm
 
         bar = tqdm(total=len(texts), desc="embedding", unit="chunk", file=sys.stderr)
-    vectors: list[list[float]] = []
-    for start in range(0, len(texts), EMBED_SLICE):
-        batch = texts[start: start + EMBED_SLICE]
-        vectors.extend(embeddings.embed_documents(batch))
+    # Longest first, as SentenceTransformer.encode orders a single call: each slice then
+    # holds texts of similar length, so little of the encoder's work goes on padding.
+    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+    vectors: list[list[float]] = [[] for _ in texts]
+    for start in range(0, len(order), EMBED_SLICE):
+        positions = order[start: start + EMBED_SLICE]
+        for position, vector in zip(positions, embeddings.embed_documents([texts[i] for i in positions]),
+                                    strict=True):
+            vectors[position] = vector
         if bar:
-            bar.update(len(batch))
+            bar.update(len(positions))
     if bar:
         bar.close()
     return vectors

@@ -96,6 +96,34 @@ def test_keyword_index_ranks_the_salary_chunk_first(keyword_index):
     assert hits["metadatas"][0][0]["citation"] == "Data Scientist / Salary range"
 
 
+class RecordingEmbeddings(CountingEmbeddings):
+    """A spy that also keeps each embed_documents call's texts."""
+
+    def __init__(self, inner: Embeddings) -> None:
+        super().__init__(inner)
+        self.batches: list[list[str]] = []
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        self.batches.append(list(texts))
+        return super().embed_documents(texts)
+
+
+def test_slices_are_length_sorted_and_each_chunk_keeps_its_own_vector(settings, project_corpus, monkeypatch):
+    import ingest.index
+
+    monkeypatch.setattr(ingest.index, "EMBED_SLICE", 8)
+    inner = KeywordEmbeddings()
+    spy = RecordingEmbeddings(inner)
+    client = make_chroma_client(settings)
+    report = ingest_paths([project_corpus], client=client, settings=settings, embeddings=spy, progress=False)
+    assert report.chunks_embedded > 16 and len(spy.batches) == -(-report.chunks_embedded // 8)
+    lengths = [len(t) for batch in spy.batches for t in batch]
+    assert lengths == sorted(lengths, reverse=True)  # longest first, across slices
+    got = get_collection(client, settings, inner, create=False).get(include=["documents", "embeddings"])
+    for document, vector in zip(got["documents"], got["embeddings"], strict=True):
+        assert list(vector) == pytest.approx(inner.embed_documents([document])[0])
+
+
 def test_unchanged_reingest_embeds_nothing(keyword_index):
     before = _snapshot(keyword_index.collection)
     spy = CountingEmbeddings(keyword_index.embeddings)
