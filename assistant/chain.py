@@ -226,6 +226,13 @@ class Assistant:
         yield self._final(answer, sources, started, mode="llm", query=resolved.query,
                           retrieved=retrieved, ttft=ttft)
 
+    def retrieve(self, question: object, history: list[dict] | None = None) -> tuple[ResolvedQuestion, list[Hit]]:
+        """The chain's retrieval step alone, no LLM: the question resolved against the
+        conversation, and the passages it ranks (what `stream` would put in the prompt)."""
+        text = strip_overrides(self.clean_question(question))
+        resolved = resolve_question(text, history or [], self.roles)
+        return resolved, self._retrieve(text, resolved)
+
     def clean_question(self, question: object) -> str:
         """Validate a question: a string, not empty, not huge; control characters dropped."""
         if not isinstance(question, str):

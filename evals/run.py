@@ -587,13 +587,9 @@ def _answer_item(config: str, runner: Any, item: dict) -> dict:
 
 
 def _retrieve_item(assistant: Any, item: dict) -> dict:
-    from assistant.chain import resolve_question
-
-    question = assistant.clean_question(item.get("question", ""))
     started = time.perf_counter()
-    resolved = resolve_question(question, item.get("history") or [], assistant.roles)
     # The chain's own retrieval step (follow-up resolution, per-role merging), without the LLM.
-    hits = assistant._retrieve(question, resolved)
+    resolved, hits = assistant.retrieve(item.get("question", ""), item.get("history") or [])
     elapsed_ms = (time.perf_counter() - started) * 1000
     ranked = [h.citation for h in hits]
     ranks = match_ranks(ranked, item["expected_sources"])
