@@ -22,6 +22,7 @@ from assistant.quiz import (
     QUIZ_SECTION,
     QuizAnswers,
     background_of,
+    guide_titles,
     parse_background,
     score_roles,
 )
@@ -123,6 +124,21 @@ _STAKE_NO = [
     r"\bintrovert",
     r"\bheads-down\b",
 ]
+# The model may answer a quiz question only when the description touches on its subject:
+# asked about "I don't enjoy coding", the small model also "answers" research and
+# stakeholders (and guesses a background) from nothing, and that guess can outrank the
+# one thing the person did say.
+_TOPIC_CUES = {
+    "code": re.compile(r"\b(?:cod(?:e|es|ing)|program\w*|software|developer|develop(?:ing)? \w+|"
+                       r"engineer\w*|scripts?|technical|python|hack\w*)\b", re.I),
+    "research": re.compile(r"\b(?:research\w*|papers?|theor\w*|experiment\w*|academi\w*|phd|"
+                           r"science|scientist|open-ended|unsolved|curio\w*|discover\w*|math\w*|"
+                           r"stud(?:y|ies|ying)|puzzles?)\b", re.I),
+    "stakeholders": re.compile(r"\b(?:stakeholders?|business\w*|clients?|customers?|people|meetings?|"
+                               r"teams?|communicat\w*|present\w*|managers?|users?|products?|sales|"
+                               r"talk\w*|negotiat\w*)\b", re.I),
+}
+
 _FALLBACK = {
     "code": (_CODE_YES, _CODE_NO),
     "research": (_RESEARCH_YES, _RESEARCH_NO),
@@ -330,8 +346,10 @@ def answers_from_description(text: str, chat_model: BaseChatModel | None) -> Qui
     """Turn a free-text self-description into QuizAnswers.
 
     Explicit phrases ("I don't like coding") found by keyword win; the model's JSON fills in
-    what they miss; when the model is None or returns nothing usable, keywords alone. The
-    background comes from parse_background first, the model's guess only when that finds none.
+    what they miss, but only for questions whose subject the text mentions; when the model is
+    None or returns nothing usable, keywords alone. The background comes from parse_background
+    first; the model's guess only when that finds none and the guess does not contradict what
+    the person said outright.
     Questions nobody could answer go to `unanswered` and do not move the ranking.
     """
     text = (text or "").strip()
@@ -347,11 +365,13 @@ def answers_from_description(text: str, chat_model: BaseChatModel | None) -> Qui
         )
     values: dict[str, bool | None] = {}
     for key, found in keyword.items():
-        values[key] = found if found is not None else (getattr(model, key) if model else None)
+        guess = getattr(model, key) if model and _TOPIC_CUES[key].search(text) else None
+        values[key] = found if found is not None else guess
     background = parse_background(text)
     if background == "other" and model and model.background:
         guess = model.background.strip().lower()
-        background = guess if guess in BACKGROUND_KEYS else parse_background(guess)
+        guess = guess if guess in BACKGROUND_KEYS else parse_background(guess)
+        background = "other" if _contradicts(guess, keyword) else guess
     return QuizAnswers(
         code=bool(values["code"]),
         research=bool(values["research"]),
@@ -360,6 +380,19 @@ def answers_from_description(text: str, chat_model: BaseChatModel | None) -> Qui
         skills=_skills_in(text),
         region=region_in_text(text),
         unanswered=tuple(k for k, v in values.items() if v is None),
+    )
+
+
+def _contradicts(background: str, stated: Mapping[str, bool | None]) -> bool:
+    """True when every role the guide gives `background` sits on the other side of an answer
+    the person stated outright: the model's "software engineer" for "I don't enjoy coding"."""
+    titles = set(guide_titles(background_of(background).roles))
+    if not titles:
+        return False
+    return any(
+        titles <= set(guide_titles(q.names(not stated[q.key])))
+        for q in QUESTIONS
+        if stated.get(q.key) is not None
     )
 
 

@@ -272,13 +272,15 @@ def test_model_json_is_used_and_asked_to_stop_at_the_brace():
         ]
     )
     chat.calls = []
-    answers = answers_from_description("I spend my days in a lab, thinking about memory.", chat)
+    answers = answers_from_description(
+        "I spend my days in a lab on memory experiments; programming bores me, and business meetings too.", chat
+    )
     assert (answers.code, answers.research, answers.stakeholders) == (False, True, False)
     assert answers.background == "academic/researcher"
     assert answers.unanswered == ()
     assert chat.calls[0]["stop"] == ["}"]
     prompt = chat.calls[0]["messages"][-1].content
-    assert "thinking about memory" in prompt and '"writer/communications"' in prompt
+    assert "memory experiments" in prompt and '"writer/communications"' in prompt
 
 
 def test_keyword_phrases_win_over_the_model_and_fill_the_background():
@@ -287,11 +289,24 @@ def test_keyword_phrases_win_over_the_model_and_fill_the_background():
             '{"code": true, "research": null, "stakeholders": true, "background": "software engineer"}'
         ]
     )
-    answers = answers_from_description("I'm a journalist and I don't like coding at all.", chat)
+    answers = answers_from_description("I'm a journalist who talks to people all day and I don't like coding.", chat)
     assert answers.code is False  # said outright
     assert answers.stakeholders is True  # from the model
     assert "research" in answers.unanswered
     assert answers.background == "writer/communications"  # parse_background first
+
+
+def test_the_model_cannot_answer_what_the_person_never_mentioned():
+    # The real 1.5B's reply to this question in the gold eval: research and stakeholders
+    # from nothing, and a background that made ML Engineer the top role for a non-coder.
+    chat = FakeListChatModel(
+        responses=['{"code": false, "research": true, "stakeholders": true, "background": "software engineer"}']
+    )
+    answers = answers_from_description("I don't really enjoy coding. Which AI careers should I look at?", chat)
+    assert answers.code is False
+    assert answers.unanswered == ("research", "stakeholders")
+    assert answers.background == "other"  # the guess contradicts "I don't enjoy coding"
+    assert {c.role for c in build_cards(answers, load_roles(CORPUS), top_n=3)} >= {PM, PE}
 
 
 @pytest.mark.parametrize(
