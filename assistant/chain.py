@@ -23,8 +23,9 @@ logger = logging.getLogger(__name__)
 
 SEARCH_K = 8
 TOPICS: dict[str, tuple[str, ...]] = {
-    "salary": ("salary", "salaries", "pay", "paid", "earn", "earns", "earning", "make", "makes",
-               "compensation", "money", "income", "wage"),
+    "salary": ("salary", "salaries", "pay", "pays", "paid", "earn", "earns", "earning", "make", "makes",
+               "compensation", "money", "income", "wage", "starts higher", "start higher", "starting salary",
+               "starting pay", "lucrative"),
     "skills": ("skill", "skills", "learn", "know", "tools", "requirements", "need", "qualification",
                "tech stack", "stack", "technologies"),
     "tasks": ("day-to-day", "day to day", "daily", "tasks", "all day", "responsibilities", "job involve",

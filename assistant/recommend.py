@@ -69,6 +69,7 @@ _PATH_PATTERNS = [
     r"\b(?:what|which)\s+(?:ai\s+|ml\s+)?(?:role|path|career|track|job|position)s?\s+"
     r"(?:should|would|could|can|might|do|is|are|fits?|suits?)\b.*\b(?:i|me|my)\b",
     r"\b(?:which|what)\s+(?:ai\s+)?(?:role|path|career|track)s?\s+(?:should|would|to)\b",
+    r"\b(?:which|what)\s+(?:ai\s+|ml\s+)?(?:role|path|career|track|job)s?\s+(?:\w+\s+){1,3}for\s+me\b",
     r"\bwhat\s+should\s+i\s+(?:do|choose|pick|go for|pursue|aim for|become|study)\b",
     r"\bwhich\s+(?:one|path|track|role)\s+(?:should\s+i|is\s+for\s+me|to\s+choose)\b",
     r"\b(?:recommend|suggest)\w*\b.*\b(?:role|path|career|track|job)s?\b",

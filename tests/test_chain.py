@@ -223,7 +223,9 @@ def test_assistant_turns_do_not_set_the_role(roles) -> None:
     ("text", "topic"),
     [("How much does it pay?", "salary"), ("What skills do I need?", "skills"),
      ("What do they do day to day?", "tasks"), ("Who is it right for?", "suits"),
-     ("How do I break into it?", "break_in"), ("Tell me about it", None)],
+     ("How do I break into it?", "break_in"), ("Tell me about it", None),
+     ("ML engineer or MLOps engineer: which starts higher in the US?", "salary"),
+     ("Where should I start?", "break_in")],
 )
 def test_detect_topic(text: str, topic: str | None) -> None:
     assert detect_topic(text) == topic

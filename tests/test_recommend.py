@@ -238,6 +238,8 @@ def test_render_markdown_without_region_shows_every_range(guide):
         "What AI job would fit someone like me?",
         "I'm a nurse - how could I get into AI?",
         "I want to take the quiz",
+        "I'd rather not deal with business stakeholders. Which roles work for me?",
+        "I don't really enjoy coding. Which AI careers should I look at?",
     ],
 )
 def test_path_requests_are_recognised(question):
