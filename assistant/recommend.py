@@ -407,6 +407,8 @@ def personal_summary(
     or `check(summary, source_texts)` (the chat's grounding check) reports problems."""
     if chat_model is None or not cards:
         return None
+    if not _person(answers):  # nothing to personalise: the model would make the person up
+        return None
     # Every source of the cards, by id: `check` reads [n] as the n-th text.
     by_id = {s["id"]: s for card in cards for s in card.sources}
     if sorted(by_id) != list(range(1, len(by_id) + 1)):
@@ -430,7 +432,7 @@ def personal_summary(
     if not summary:
         return None
     problems = check(summary, [by_id[i]["text"] for i in sorted(by_id)])
-    problems += _off_target(summary, cards)
+    problems += _off_target(summary, cards, answers)
     if problems:
         logger.info("dropping the personalised summary: %s", "; ".join(problems))
         return None
@@ -697,8 +699,7 @@ def _person(answers: QuizAnswers) -> str:
     """The person in positive statements only: small models misread "code: no" as a yes."""
     said = [f"has a {answers.background} background" if background_of(answers.background).roles else ""]
     said += [_LIKES[q.key] for q in QUESTIONS if answers.answer(q.key)]
-    said = [s for s in said if s]
-    return "; ".join(said) if said else "has not said much about themselves"
+    return "; ".join(s for s in said if s)
 
 
 _LIKES = {
@@ -708,11 +709,24 @@ _LIKES = {
 }
 
 
-def _off_target(summary: str, cards: list[RoleCard]) -> list[str]:
-    """A summary must name the first role and no role outside the cards."""
+_ABOUT_THE_PERSON = re.compile(
+    r"\b(?:you|your|they|their|the person)\b.{0,60}\b(?:background|experience|already|work(?:s|ed)?\s+as|are\s+an?)\b",
+    re.I,
+)
+
+
+def _off_target(summary: str, cards: list[RoleCard], answers: QuizAnswers) -> list[str]:
+    """A summary must name the first role, no role outside the cards, and no background
+    the person did not give ("they already work in product management")."""
     named = [r.title for r in find_roles(summary, known_roles())]
     shown = {c.role for c in cards}
     issues = [f"role {t!r} is not among the recommendations" for t in named if t not in shown]
+    for sentence in re.split(r"(?<=[.!?])\s+", summary):
+        if not _ABOUT_THE_PERSON.search(sentence):
+            continue  # "suits writers" quotes the guide; "they are a writer" is a claim
+        claimed = parse_background(sentence)
+        if claimed not in ("other", answers.background):
+            issues.append(f"claims a {claimed} background the person did not give")
     if cards[0].role not in named:
         issues.append(f"does not name the first role ({cards[0].role})")
     return issues

@@ -446,11 +446,28 @@ def test_summary_with_the_real_grounding_check(guide):
     [
         "You would make a fine writer [4].",  # the first role is not named
         "Prompt engineering suits you, or become a Computer Vision Engineer [4].",  # not recommended
+        # a background the person never gave (the real 1.5B's reply in the gold eval)
+        f"The {PE} role suits you because you already have experience in product management [4].",
     ],
 )
 def test_summary_off_target_is_dropped(guide, reply):
     cards, answers = _cards(guide)
     assert personal_summary(cards, answers, FakeListChatModel(responses=[reply]), lambda s, t: []) is None
+
+
+def test_summary_may_quote_who_the_role_suits(guide):
+    cards, answers = _cards(guide)
+    reply = f"{PE} fits you: the guide says it suits writers and software engineers alike [4]."
+    assert personal_summary(cards, answers, FakeListChatModel(responses=[reply]), lambda s, t: []) == reply
+
+
+def test_no_summary_when_the_person_said_nothing_positive(guide):
+    answers = QuizAnswers(False, None, None, "other")
+    cards = build_cards(answers, guide)
+    chat = RecordingChat(responses=[f"{cards[0].role} suits you because you are a product manager [1]."])
+    chat.calls = []
+    assert personal_summary(cards, answers, chat, lambda s, t: []) is None
+    assert chat.calls == []  # not even asked
 
 
 def test_summary_prompt_states_the_person_positively(guide):
