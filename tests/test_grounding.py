@@ -15,6 +15,8 @@ from assistant.grounding import (
     repair_citations,
     unknown_roles,
     unsupported_figures,
+    weak_claims,
+    without_claims,
 )
 
 DS_SALARY = (
@@ -192,3 +194,32 @@ def test_an_invented_figure_is_not_given_a_citation() -> None:
 
     assert repaired == answer
     assert problems(repaired, [DS_SKILLS, DS_SALARY]) == ["unsupported figure £187,500"]
+
+
+# --------------------------------------------------------------------------- claim support
+
+PYTHON = "The six cross-cutting skills:\n\n1. Python: the common language of AI work\n2. SQL: every AI job uses data"
+
+
+def test_an_invented_elaboration_is_a_weak_claim() -> None:
+    # The real 1.5B's answer to "Why learn Python?" in the gold eval.
+    answer = ("Python is the common language of AI work [1]. "
+              "It is also a popular language for developing web applications and APIs.")
+    assert weak_claims(answer, [PYTHON]) == ["It is also a popular language for developing web applications and APIs."]
+
+
+def test_paraphrase_and_filler_are_supported() -> None:
+    answers = [
+        "A Data Scientist in the UK earns between £50,000 and £100,000 per year [1].",
+        "- Python, with Pandas [2]\n- SQL [2]\n- Probability and statistics [2]",
+        "Yes [1].",  # too few content words to judge
+    ]
+    for answer in answers:
+        assert weak_claims(answer, [DS_SALARY, DS_SKILLS]) == [], answer
+
+
+def test_without_claims_keeps_the_rest_of_the_layout() -> None:
+    answer = "Data Scientists need:\n- SQL [1]\n- Kubernetes wizardry and quantum annealing [1]\n\nThat is all [1]."
+    weak = weak_claims(answer, [DS_SKILLS])
+    assert weak == ["Kubernetes wizardry and quantum annealing [1]"]
+    assert without_claims(answer, weak) == "Data Scientists need:\n- SQL [1]\n\nThat is all [1]."
