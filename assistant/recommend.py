@@ -76,11 +76,16 @@ _PATH_PATTERNS = [
     r"\b(?:choose|pick|find)\s+(?:my|a|the right|the best)\s+(?:ai\s+)?(?:path|role|career|track)\b",
     r"\b(?:take|do|start)\s+the\s+quiz\b",
     r"\bwhere\s+(?:do|should|would|could)\s+i\s+(?:fit|start|begin)\b",
-    r"\bhow\s+(?:do|can|should|could)\s+i\s+(?:get|move|switch|transition|break)\s+into\s+"
-    r"(?:ai|ml|machine learning)\b",
     r"\b(?:career\s+change|switch(?:ing)?\s+careers?|change\s+careers?)\b",
     r"\b(?:an?\s+)?(?:ai\s+|ml\s+)?(?:role|path|career|track|job|place)s?\s+(?:for|in ai for)\s+(?:me|someone like me)\b",
 ]
+# "How do I get into AI?" asks for a path; "How do I get into ML engineering?" asks how to
+# break into one role, which the chat answers from that role's section.
+_GET_INTO_AI = re.compile(
+    r"\bhow\s+(?:do|can|should|could)\s+i\s+(?:get|move|switch|transition|break)\s+into\s+"
+    r"(?:ai|ml|machine learning)\b",
+    re.I,
+)
 _SELF_DESCRIPTION = re.compile(r"\b(?:i'?m|i am|i work|i've been|i have been|my background|as an?)\b", re.I)
 _ASKS_ABOUT_AI_CAREER = re.compile(
     r"\b(?:what|which|where|how|should)\b.*\b(?:ai|ml|machine learning|role|path|career)\b", re.I
@@ -332,6 +337,8 @@ def is_path_request(question: str) -> bool:
         return False
     low = q.lower()
     if any(re.search(p, low) for p in _PATH_PATTERNS):
+        return True
+    if _GET_INTO_AI.search(q) and not find_roles(q, known_roles()):
         return True
     # "I'm a nurse. Where does AI come in for me?": a self-description plus an open career
     # question that names no particular role.

@@ -254,6 +254,8 @@ def test_path_requests_are_recognised(question):
         "What skills does a data scientist need?",
         "How do I become an ML engineer?",
         "How do I break into MLOps?",
+        "How do I break into ML engineering?",
+        "How do I get into data science?",
         "What is the capital of France?",
         "What roles are there in AI?",
         "I'm a software engineer; what does an MLOps engineer earn?",
