@@ -356,8 +356,8 @@ def answers_from_description(text: str, chat_model: BaseChatModel | None) -> Qui
     Explicit phrases ("I don't like coding") found by keyword win; the model's JSON fills in
     what they miss, but only for questions whose subject the text mentions; when the model is
     None or returns nothing usable, keywords alone. The background comes from parse_background
-    first; the model's guess only when that finds none and the guess does not contradict what
-    the person said outright.
+    first; the model's guess only when that finds none, the text says what the person is or
+    does, and the guess does not contradict what they said outright.
     Questions nobody could answer go to `unanswered` and do not move the ranking.
     """
     text = (text or "").strip()
@@ -376,7 +376,7 @@ def answers_from_description(text: str, chat_model: BaseChatModel | None) -> Qui
         guess = getattr(model, key) if model and _TOPIC_CUES[key].search(text) else None
         values[key] = found if found is not None else guess
     background = parse_background(text)
-    if background == "other" and model and model.background:
+    if background == "other" and model and model.background and _describes_self(text):
         guess = model.background.strip().lower()
         guess = guess if guess in BACKGROUND_KEYS else parse_background(guess)
         background = "other" if _contradicts(guess, keyword) else guess
@@ -388,6 +388,24 @@ def answers_from_description(text: str, chat_model: BaseChatModel | None) -> Qui
         skills=_skills_in(text),
         region=region_in_text(text),
         unanswered=tuple(k for k, v in values.items() if v is None),
+    )
+
+
+_SELF_STATEMENT = re.compile(
+    r"\b(?:i'?m|i am|i've|i have been|my (?:background|job|work|degree|career)|i (?!(?:don't|do|did|does|"
+    r"enjoy|like|love|hate|prefer|want|would|wish|hope|think|feel|really|just|also|never|can't|cannot|"
+    r"need|should|could|may|might|will)\b)[a-z]+)\b",
+    re.I,
+)
+
+
+def _describes_self(text: str) -> bool:
+    """True when a statement (not a question) says what the person is or does: "I turn
+    complicated topics into clear articles", not "How do I break into ML engineering?"."""
+    return any(
+        _SELF_STATEMENT.search(sentence)
+        for sentence in re.split(r"(?<=[.!?;])\s+", text)
+        if not sentence.rstrip().endswith("?")
     )
 
 

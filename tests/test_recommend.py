@@ -300,6 +300,16 @@ def test_keyword_phrases_win_over_the_model_and_fill_the_background():
     assert answers.background == "writer/communications"  # parse_background first
 
 
+@pytest.mark.parametrize(
+    "question", ["How do I break into ML engineering?", "Which AI role would suit me?", "I love coding. What fits?"]
+)
+def test_no_background_is_guessed_for_someone_who_never_described_themselves(question):
+    chat = FakeListChatModel(
+        responses=['{"code": true, "research": null, "stakeholders": null, "background": "software engineer"}']
+    )
+    assert answers_from_description(question, chat).background == "other"
+
+
 def test_the_model_cannot_answer_what_the_person_never_mentioned():
     # The real 1.5B's reply to this question in the gold eval: research and stakeholders
     # from nothing, and a background that made ML Engineer the top role for a non-coder.
