@@ -6,7 +6,7 @@ import logging
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from ingest.loaders import load_paths
 logger = logging.getLogger(__name__)
 
 EMBED_SLICE = 256        # chunks per embedding call (the progress bar's step)
+WRITE_BATCH = 1024       # chunks per Chroma write (whole files only)
 PROGRESS_FROM = 64       # show a progress bar when at least this many chunks are embedded
 
 
@@ -39,6 +40,8 @@ class IngestReport:
     chunks_total: int = 0
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    embed_seconds: float = 0.0  # of `seconds`: the embedding model
+    write_seconds: float = 0.0  # of `seconds`: writing chunks and vectors to Chroma
 
     def summary(self) -> str:
         return (f"added {self.added}, updated {self.updated}, unchanged {self.unchanged}, "
@@ -88,17 +91,24 @@ def ingest_paths(
             report.added += 1
         pending.append((path, digest, chunks))
 
+    clock = time.perf_counter()
     vectors = _embed([c for _, _, chunks in pending for c in chunks], embeddings, progress)
+    report.embed_seconds = time.perf_counter() - clock
+    clock = time.perf_counter()
     offset = 0
-    for path, digest, chunks in pending:
-        file_vectors = vectors[offset: offset + len(chunks)]
-        offset += len(chunks)
-        _write_file(collection, path, digest, chunks, file_vectors)
-        report.chunks_embedded += len(chunks)
-        stale = [i for i in indexed[path].ids if i not in {c.id for c in chunks}] if path in indexed else []
-        if stale:
-            collection.delete(ids=stale)
-            report.chunks_deleted += len(stale)
+    for batch in _write_batches(pending):
+        written = []
+        for path, digest, chunks in batch:
+            written.append((path, digest, chunks, vectors[offset: offset + len(chunks)]))
+            offset += len(chunks)
+        _write_files(collection, written)
+        for path, _, chunks in batch:
+            report.chunks_embedded += len(chunks)
+            stale = [i for i in indexed[path].ids if i not in {c.id for c in chunks}] if path in indexed else []
+            if stale:
+                collection.delete(ids=stale)
+                report.chunks_deleted += len(stale)
+    report.write_seconds = time.perf_counter() - clock
 
     for path, state in indexed.items():
         if path in loaded.hashes or not _under(path, loaded.roots) or Path(path).exists():
@@ -166,19 +176,34 @@ def _embed(chunks: list[Document], embeddings: Embeddings, progress: bool) -> li
     return vectors
 
 
-def _write_file(collection: Any, path: str, digest: str, chunks: list[Document],
-                vectors: list[list[float]]) -> None:
-    metadatas = []
-    for chunk in chunks:
-        meta = {k: v for k, v in chunk.metadata.items() if isinstance(v, str | int | float | bool)}
-        meta.update(file_hash=digest, file_chunks=len(chunks))
-        metadatas.append(meta)
-    collection.upsert(
-        ids=[c.id for c in chunks],
-        embeddings=vectors,
-        documents=[c.page_content for c in chunks],
-        metadatas=metadatas,
-    )
+def _write_batches(pending: list[tuple[str, str, list[Document]]]) -> Iterator[list[tuple[str, str, list[Document]]]]:
+    """Whole files, grouped up to WRITE_BATCH chunks: one Chroma call per group costs far
+    less than one per file, and a file is never split across calls."""
+    batch: list[tuple[str, str, list[Document]]] = []
+    size = 0
+    for item in pending:
+        if batch and size + len(item[2]) > WRITE_BATCH:
+            yield batch
+            batch, size = [], 0
+        batch.append(item)
+        size += len(item[2])
+    if batch:
+        yield batch
+
+
+def _write_files(collection: Any, files: list[tuple[str, str, list[Document], list[list[float]]]]) -> None:
+    """Upsert the chunks of several files at once. Each chunk carries its file's hash and
+    chunk count, so a write cut short is seen as incomplete on the next run."""
+    ids, vectors, documents, metadatas = [], [], [], []
+    for _, digest, chunks, file_vectors in files:
+        for chunk, vector in zip(chunks, file_vectors, strict=True):
+            meta = {k: v for k, v in chunk.metadata.items() if isinstance(v, str | int | float | bool)}
+            meta.update(file_hash=digest, file_chunks=len(chunks))
+            ids.append(chunk.id)
+            vectors.append(vector)
+            documents.append(chunk.page_content)
+            metadatas.append(meta)
+    collection.upsert(ids=ids, embeddings=vectors, documents=documents, metadatas=metadatas)
 
 
 def _under(path: str, roots: list[Path]) -> bool:

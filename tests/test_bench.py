@@ -40,6 +40,7 @@ def test_quick_bench_writes_json_and_markdown_with_sane_ratios(
     assert ingest["files"] == 3 + len(list(Path(settings.corpus_dir).glob("*.md")))
     assert ingest["chunks"] > 50 and ingest["ingest_s"] > 0 and ingest["encode_s"] > 0
     assert ingest["overhead"] == pytest.approx(ingest["ingest_s"] / ingest["encode_s"], rel=1e-3)
+    assert 0 < ingest["ingest_embed_s"] + ingest["ingest_write_s"] <= ingest["ingest_s"]
 
     reingest = data["reingest"]
     assert reingest["chunks_embedded"] == 0  # unchanged input embeds nothing

@@ -124,6 +124,30 @@ def test_slices_are_length_sorted_and_each_chunk_keeps_its_own_vector(settings, 
         assert list(vector) == pytest.approx(inner.embed_documents([document])[0])
 
 
+def test_writes_group_whole_files_up_to_the_batch_size(settings, project_corpus, monkeypatch):
+    import ingest.index
+
+    monkeypatch.setattr(ingest.index, "WRITE_BATCH", 12)
+    calls: list[list[int]] = []
+    real = ingest.index._write_files
+
+    def record(collection, files):
+        calls.append([len(chunks) for _, _, chunks, _ in files])
+        real(collection, files)
+
+    monkeypatch.setattr(ingest.index, "_write_files", record)
+    client = make_chroma_client(settings)
+    report = ingest_paths([project_corpus], client=client, settings=settings, embeddings=KeywordEmbeddings(),
+                          progress=False)
+    assert sum(map(len, calls)) == report.added == 10
+    assert 1 < len(calls) < 10  # grouped, not one call per file
+    assert all(sum(sizes) <= 12 or len(sizes) == 1 for sizes in calls)
+    assert report.write_seconds > 0 and report.embed_seconds > 0
+    expected = _expected_chunks(project_corpus)
+    assert set(_snapshot(get_collection(client, settings, KeywordEmbeddings(), create=False))) == {
+        c.id for c in expected}
+
+
 def test_unchanged_reingest_embeds_nothing(keyword_index):
     before = _snapshot(keyword_index.collection)
     spy = CountingEmbeddings(keyword_index.embeddings)

@@ -35,24 +35,26 @@ print(json.dumps({"model": col.metadata.get("embedding_model"),
 """
 
 # Runs `career-assistant ingest --quiet PATH...` and SIGKILLs itself right after the Nth file's
-# chunks are written (for an updated file: before its old chunks are deleted).
+# chunks are written (for an updated file: before its old chunks are deleted). One file per
+# write, so the kill can land between any two files.
 KILL_AFTER_WRITES = """
 import os, signal, sys
 import ingest.index
 from assistant.cli import main
 
 limit = int(sys.argv[1])
-real_write = ingest.index._write_file
+real_write = ingest.index._write_files
 written = 0
 
-def write_then_die(*args, **kwargs):
+def write_then_die(collection, files):
     global written
-    real_write(*args, **kwargs)
-    written += 1
+    real_write(collection, files)
+    written += len(files)
     if written >= limit:
         os.kill(os.getpid(), signal.SIGKILL)
 
-ingest.index._write_file = write_then_die
+ingest.index.WRITE_BATCH = 1
+ingest.index._write_files = write_then_die
 sys.exit(main(["ingest", "--quiet", *sys.argv[2:]]))
 """
 
@@ -97,7 +99,7 @@ def _files_in(index: dict) -> dict[str, int]:
 
 
 def _kill_after_writes(limit: int, *paths: Path, cwd: Path) -> subprocess.CompletedProcess:
-    assert hasattr(ingest.index, "_write_file"), "the crash hook needs ingest.index._write_file"
+    assert hasattr(ingest.index, "_write_files"), "the crash hook needs ingest.index._write_files"
     return subprocess.run([sys.executable, "-c", KILL_AFTER_WRITES, str(limit), *map(str, paths)],
                           cwd=cwd, capture_output=True, text=True, timeout=300)
 
