@@ -213,6 +213,15 @@ class Assistant:
         if leaked or leaks_prompt(answer):
             issues.append("the answer repeats the assistant's instructions")
         issues += grounding.problems(answer, texts, allowed_text=self.guide_text) if not guard.failed else []
+        if not issues and answer:
+            # Sentences whose words are mostly in no source are the model's own additions: cut.
+            said = [*texts, *(h.citation for h in context), question, resolved.text]
+            weak = grounding.weak_claims(answer, said)
+            if weak:
+                logger.info("dropping %d unsupported sentence(s): %s", len(weak), " | ".join(weak))
+                answer = grounding.without_claims(answer, weak)
+                if not grounding.claims(answer):
+                    issues = [f"unsupported sentence: {w}" for w in weak]
         if issues or not answer:
             logger.info("grounding check failed (%s): answering extractively", "; ".join(issues) or "empty")
             text = extractive_answer(resolved.text, context)
@@ -220,19 +229,6 @@ class Assistant:
             yield self._final(text, sources, started, mode="extractive", query=resolved.query,
                               problems=issues, retrieved=retrieved, ttft=ttft)
             return
-        # Sentences whose words are mostly in no source are the model's own additions: cut.
-        said = [*texts, *(h.citation for h in context), question, resolved.text]
-        weak = grounding.weak_claims(answer, said)
-        if weak:
-            logger.info("dropping %d unsupported sentence(s): %s", len(weak), " | ".join(weak))
-            answer = grounding.without_claims(answer, weak)
-            if not grounding.claims(answer):
-                text = extractive_answer(resolved.text, context)
-                yield StreamEvent(token=text, replace=True)
-                yield self._final(text, sources, started, mode="extractive", query=resolved.query,
-                                  problems=[f"unsupported sentence: {w}" for w in weak], retrieved=retrieved,
-                                  ttft=ttft)
-                return
         if not grounding.cited_ids(answer) and sources:
             answer += " [1]"
         if answer != shown:

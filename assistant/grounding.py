@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.retrieval import STOP_WORDS
+
 # A money amount or number: "£60,000", "$250,000+", "60k", "1.5", but not "[2]".
 FIGURE = re.compile(
     r"(?:(?<![A-Za-z])(?P<iso>GBP|USD|EUR)\s?|(?<![\w\[\].,])(?P<cur>[£$€])?\s?)"
@@ -133,13 +135,13 @@ def repair_citations(answer: str, source_texts: list[str]) -> str:
 
 # --------------------------------------------------------------------------- claim support
 
-# Words that carry no claim of their own ("earns between ... per year", "the guide says").
-_FILLER = frozenset(
-    "that this with from they their them which what such have been into more most some other about than "
-    "then there these those will would could should your role roles guide does based when where while "
-    "being were very just like make makes each both well only over many much work works working earn "
-    "earns earning pays paid between year years annually average typically usually involve involves "
-    "involved stated states says said calls called good someone used using also".split()  # noqa: SIM905
+# Words that carry no claim of their own: retrieval's stop words, and the filler of an
+# answer ("earns between ... per year", "the guide says").
+_FILLER = STOP_WORDS | frozenset(
+    "been other role roles guide based when where while being make makes each both well only "
+    "over work works working earn earns earning pays paid between year years annually average "
+    "typically usually involve involves involved stated states says said calls called good "
+    "someone used using".split()  # noqa: SIM905
 )
 _WORD = re.compile(r"[a-z][a-z0-9+#/-]{3,}")
 MIN_SUPPORT = 0.6  # on the 1.5B's gold-set answers, every sentence below this was the model's own addition

@@ -226,10 +226,10 @@ _WORD = re.compile(r"[a-z0-9]+")
 
 def content_words(text: str) -> set[str]:
     """Lower-case words of 3+ letters, minus common stop words (for overlap scoring)."""
-    return {w for w in _WORD.findall(text.lower()) if len(w) > 2 and w not in _STOP}
+    return {w for w in _WORD.findall(text.lower()) if len(w) > 2 and w not in STOP_WORDS}
 
 
-_STOP = set(
+STOP_WORDS = frozenset(
     "the and for are but not you your with what which who how does from that this have has was were "
     "can will into about their they them than then there these those its also any all our out get "
     "much many more most some such very just like would should could".split()

@@ -222,7 +222,7 @@ def render_markdown(result: dict[str, Any]) -> str:
             ],
             [
                 "of the full ingest: embedding / Chroma writes (s)",
-                f"{i['ingest_embed_s']:.2f} / {i['ingest_write_s']:.2f}" if "ingest_embed_s" in i else "",
+                f"{i['ingest_embed_s']:.2f} / {i['ingest_write_s']:.2f}",
             ],
             ["throughput", f"{i['chunks_per_s']:.1f} chunks/s, {i['files_per_s']:.2f} files/s"],
             ["pipeline overhead (ingest / encode)", f"{i['overhead']:.3f}x"],

@@ -95,14 +95,13 @@ def ingest_paths(
     vectors = _embed([c for _, _, chunks in pending for c in chunks], embeddings, progress)
     report.embed_seconds = time.perf_counter() - clock
     clock = time.perf_counter()
-    offset = 0
-    for batch in _write_batches(pending):
-        written = []
-        for path, digest, chunks in batch:
-            written.append((path, digest, chunks, vectors[offset: offset + len(chunks)]))
-            offset += len(chunks)
-        _write_files(collection, written)
-        for path, _, chunks in batch:
+    files, offset = [], 0
+    for path, digest, chunks in pending:
+        files.append((path, digest, chunks, vectors[offset: offset + len(chunks)]))
+        offset += len(chunks)
+    for batch in _write_batches(files):
+        _write_files(collection, batch)
+        for path, _, chunks, _ in batch:
             report.chunks_embedded += len(chunks)
             stale = [i for i in indexed[path].ids if i not in {c.id for c in chunks}] if path in indexed else []
             if stale:
@@ -176,12 +175,15 @@ def _embed(chunks: list[Document], embeddings: Embeddings, progress: bool) -> li
     return vectors
 
 
-def _write_batches(pending: list[tuple[str, str, list[Document]]]) -> Iterator[list[tuple[str, str, list[Document]]]]:
+_File = tuple[str, str, list[Document], list[list[float]]]  # path, hash, chunks, their vectors
+
+
+def _write_batches(files: list[_File]) -> Iterator[list[_File]]:
     """Whole files, grouped up to WRITE_BATCH chunks: one Chroma call per group costs far
     less than one per file, and a file is never split across calls."""
-    batch: list[tuple[str, str, list[Document]]] = []
+    batch: list[_File] = []
     size = 0
-    for item in pending:
+    for item in files:
         if batch and size + len(item[2]) > WRITE_BATCH:
             yield batch
             batch, size = [], 0
@@ -191,7 +193,7 @@ def _write_batches(pending: list[tuple[str, str, list[Document]]]) -> Iterator[l
         yield batch
 
 
-def _write_files(collection: Any, files: list[tuple[str, str, list[Document], list[list[float]]]]) -> None:
+def _write_files(collection: Any, files: list[_File]) -> None:
     """Upsert the chunks of several files at once. Each chunk carries its file's hash and
     chunk count, so a write cut short is seen as incomplete on the next run."""
     ids, vectors, documents, metadatas = [], [], [], []
