@@ -14,54 +14,24 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from assistant import grounding, prompts
+from assistant.computed import compute
 from assistant.errors import BackendUnavailable, BadInput
+from assistant.lexicon import TOPIC_SECTION
 from assistant.retrieval import Hit, HybridSearch, content_words, fit_budget
-from assistant.roles import RoleFacts, find_roles, region_in_text
+from assistant.roles import LISTED_SECTION, RoleFacts, region_in_text
 from assistant.settings import Settings
+from assistant.understanding import META_REQUEST, QuestionReader, Reading
 
 logger = logging.getLogger(__name__)
 
 SEARCH_K = 8
-TOPICS: dict[str, tuple[str, ...]] = {
-    "salary": ("salary", "salaries", "pay", "pays", "paid", "earn", "earns", "earning", "make", "makes",
-               "compensation", "money", "income", "wage", "starts higher", "start higher", "starting salary",
-               "starting pay", "lucrative"),
-    "skills": ("skill", "skills", "learn", "know", "tools", "requirements", "need", "qualification",
-               "tech stack", "stack", "technologies"),
-    "tasks": ("day-to-day", "day to day", "daily", "tasks", "all day", "responsibilities", "job involve",
-              "do they do", "what do", "work on", "spend their time", "spend my time", "typical day"),
-    "suits": ("suit", "suits", "suited", "fit", "right for", "good for"),
-    "break_in": ("break in", "break into", "get started", "get into", "start", "become", "entry"),
-}
-TOPIC_QUESTION = {
-    "salary": "What is the salary range for the {role}{region}?",
-    "skills": "What skills does the {role} need?",
-    "tasks": "What does the {role} do day to day?",
-    "suits": "Who does the {role} role suit?",
-    "break_in": "How do you break in as a {role}?",
-}
-TOPIC_SECTION = {"salary": "Salary range", "skills": "Skills", "tasks": "Day-to-day tasks",
-                 "suits": "Who it suits", "break_in": "How to break in"}
-TOPIC_LABEL = {"salary": "salary range", "skills": "skills", "tasks": "day-to-day tasks",
-               "suits": "who it suits", "break_in": "how to break in"}
-REGION_NAME = {"uk": " in the UK", "us": " in the US", "global": " in global tech hubs"}
-FOLLOW_UP_START = re.compile(r"^\s*(and|what about|how about|or|also|same|in the|for the|for a|for an|what of)\b", re.I)
-PRONOUN = re.compile(r"\b(that role|this role|that job|this job|that path|this path|that track|the role|"
-                     r"it|they|them|their|that|this|those|there)\b", re.I)
 # Sentences that try to take over the assistant; they are dropped before retrieval so
 # only the question they wrap is judged (and answered) on its own merits.
 OVERRIDE = re.compile(
     r"(ignore (all |any )?(the |your )?(previous|prior|above|earlier|career guide|guide|instructions)|"
     r"disregard (all |the |your )?(previous|prior|above|instructions|guide)|you are now|you're now|"
     r"\bDAN\b|no restrictions|developer mode|jailbreak|let's play a game|system override|"
-    r"new instruction|from now on|act as (a|an) )",
-    re.I,
-)
-# Asking for the hidden instructions is declined; other injection attempts ("ignore previous
-# instructions, ...") go through the normal path, where the gate and grounding check hold.
-META_REQUEST = re.compile(
-    r"(system[\s_-]*prompt|system[\s_-]*message|your (instructions|rules|prompt|guidelines)|initial prompt|"
-    r"(reveal|print|show|repeat|output) (me )?(your|the) (hidden |secret )?(prompt|instructions|rules))",
+    r"act as (a|an) )",
     re.I,
 )
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -76,18 +46,20 @@ class AnswerResult:
     declined: bool
     latency_s: float
     ttft_s: float | None = None
-    mode: str = "llm"  # llm | extractive | declined | recommendation | fallback
+    mode: str = "llm"  # llm | computed | extractive | declined | recommendation | fallback
+    reason: str | None = None  # why it declined: out_of_scope | not_in_guide | meta
     query: str = ""
     notice: str = ""
     problems: list[str] = field(default_factory=list)
     retrieved: list[str] = field(default_factory=list)  # citations of the ranked hits
+    reading: dict | None = None  # the question understanding's reading (diagnostics)
 
     def to_dict(self) -> dict:
         return {
-            "answer": self.answer, "sources": self.sources, "declined": self.declined,
+            "answer": self.answer, "sources": self.sources, "declined": self.declined, "reason": self.reason,
             "latency_s": round(self.latency_s, 3), "ttft_s": None if self.ttft_s is None else round(self.ttft_s, 3),
             "mode": self.mode, "query": self.query, "notice": self.notice,
-            "retrieved": self.retrieved,
+            "retrieved": self.retrieved, "reading": self.reading,
         }
 
 
@@ -104,18 +76,6 @@ class StreamEvent:
     result: AnswerResult | None = None
 
 
-@dataclass(frozen=True)
-class ResolvedQuestion:
-    """A question made standalone with what the conversation was about."""
-
-    text: str          # what the LLM is asked
-    query: str         # what retrieval searches for
-    role: str | None
-    topic: str | None
-    region: str | None
-    follow_up: bool
-
-
 class Assistant:
     """Answers questions from the guide. Build it with `build_assistant(settings)`."""
 
@@ -127,6 +87,7 @@ class Assistant:
         self.roles = roles
         self.guide_text = guide_text
         self.model_name = model_name or type(chat_model).__name__
+        self.reader = QuestionReader(roles, guide_text, getattr(search, "embeddings", None))
 
     # ------------------------------------------------------------------ public
 
@@ -139,32 +100,36 @@ class Assistant:
 
     def stream(self, question: str, history: list[dict] | None = None) -> Iterator[StreamEvent]:
         started = time.perf_counter()
-        question = self.clean_question(question)
-        history = history or []
-        if META_REQUEST.search(question):
-            yield self._final(prompts.DECLINE_META, [], started, declined=True, mode="declined", query=question)
+        question = strip_overrides(self.clean_question(question))
+        if not question:
+            yield self._final(prompts.DECLINE_META, [], started, declined=True, mode="declined", query="",
+                              reason="meta")
             return
-        if self._is_path_request(question):
+        reading = self.reader.read(question, history or [])
+        if reading.kind == "meta":
+            yield self._decline(prompts.DECLINE_META, "meta", reading, started)
+            return
+        if reading.kind == "out_of_scope":
+            yield self._decline(self._decline_text(reading.foreign), "out_of_scope", reading, started)
+            return
+        if reading.kind == "path_request":
             yield from self._recommend(question, started)
             return
-        question = strip_overrides(question)
-        if not question:
-            yield self._final(prompts.DECLINE_META, [], started, declined=True, mode="declined", query="")
+        computed = compute(reading, self.roles)
+        if computed is not None:
+            yield StreamEvent(token=computed.text)
+            yield self._final(computed.text, computed.sources, started, declined=computed.declined,
+                              mode="declined" if computed.declined else "computed", query=reading.query,
+                              reason=computed.reason, reading=reading)
             return
-        resolved = resolve_question(question, history, self.roles)
-        gap = self._guide_gap(resolved)
-        if gap:
-            yield StreamEvent(token=gap[0])
-            yield self._final(gap[0], gap[1], started, mode="facts", query=resolved.query)
-            return
-        hits = self._retrieve(question, resolved)
+        hits = self._retrieve(reading)
         retrieved = [h.citation for h in hits]
         # A guide page that addresses the assistant ("ignore previous instructions ...") is
         # quarantined: it never becomes a source, so nothing it says can reach an answer.
         hits = [h for h in hits if not (OVERRIDE.search(h.body) or META_REQUEST.search(h.body))]
-        if not self._relevant(question, resolved, hits):
+        if not self._relevant(reading, hits):
             yield self._final(self._decline_text(), [], started, declined=True, mode="declined",
-                              query=resolved.query, retrieved=retrieved)
+                              query=reading.query, retrieved=retrieved, reason="out_of_scope", reading=reading)
             return
         context = fit_budget(_close_to_best(hits), self.settings.context_tokens, self.settings.top_k)
         sources = [_source(n, h) for n, h in enumerate(context, start=1)]
@@ -172,7 +137,7 @@ class Assistant:
         messages = [SystemMessage(prompts.SYSTEM), HumanMessage(prompts.USER.format(
             sources="\n\n".join(prompts.SOURCE.format(n=n, citation=h.citation, text=h.body)
                                 for n, h in enumerate(context, start=1)),
-            question=resolved.text))]
+            question=reading.text))]
 
         shown = ""
         ttft = None
@@ -199,10 +164,10 @@ class Assistant:
         except BackendUnavailable as exc:
             if self.settings.fallback != "extractive":
                 raise
-            text = extractive_answer(resolved.text, context)
+            text = extractive_answer(reading.text, context, roles=reading.roles)
             note = prompts.LLM_DOWN_NOTE.format(reason=str(exc))
             yield StreamEvent(token=text, replace=True)
-            yield self._final(text, sources, started, mode="fallback", query=resolved.query, notice=note,
+            yield self._final(text, sources, started, mode="fallback", query=reading.query, notice=note, reading=reading,
                               retrieved=retrieved, ttft=ttft)
             return
 
@@ -215,7 +180,7 @@ class Assistant:
         issues += grounding.problems(answer, texts, allowed_text=self.guide_text) if not guard.failed else []
         if not issues and answer:
             # Sentences whose words are mostly in no source are the model's own additions: cut.
-            said = [*texts, *(h.citation for h in context), question, resolved.text]
+            said = [*texts, *(h.citation for h in context), question, reading.text]
             weak = grounding.weak_claims(answer, said)
             if weak:
                 logger.info("dropping %d unsupported sentence(s): %s", len(weak), " | ".join(weak))
@@ -224,24 +189,26 @@ class Assistant:
                     issues = [f"unsupported sentence: {w}" for w in weak]
         if issues or not answer:
             logger.info("grounding check failed (%s): answering extractively", "; ".join(issues) or "empty")
-            text = extractive_answer(resolved.text, context)
+            text = extractive_answer(reading.text, context, roles=reading.roles)
             yield StreamEvent(token=text, replace=True)
-            yield self._final(text, sources, started, mode="extractive", query=resolved.query,
+            yield self._final(text, sources, started, mode="extractive", query=reading.query, reading=reading,
                               problems=issues, retrieved=retrieved, ttft=ttft)
             return
         if not grounding.cited_ids(answer) and sources:
             answer += " [1]"
+        if reading.yes_no:
+            answer = _with_evidence(answer, reading, [h.body for h in context])
+        answer, sources = grounding.tidy_citations(answer, sources)
         if answer != shown:
             yield StreamEvent(token=answer, replace=True)
-        yield self._final(answer, sources, started, mode="llm", query=resolved.query,
+        yield self._final(answer, sources, started, mode="llm", query=reading.query, reading=reading,
                           retrieved=retrieved, ttft=ttft)
 
-    def retrieve(self, question: object, history: list[dict] | None = None) -> tuple[ResolvedQuestion, list[Hit]]:
-        """The chain's retrieval step alone, no LLM: the question resolved against the
+    def retrieve(self, question: object, history: list[dict] | None = None) -> tuple[Reading, list[Hit]]:
+        """The chain's retrieval step alone, no LLM: the question read against the
         conversation, and the passages it ranks (what `stream` would put in the prompt)."""
-        text = strip_overrides(self.clean_question(question))
-        resolved = resolve_question(text, history or [], self.roles)
-        return resolved, self._retrieve(text, resolved)
+        reading = self.reader.read(strip_overrides(self.clean_question(question)), history or [])
+        return reading, self._retrieve(reading)
 
     def clean_question(self, question: object) -> str:
         """Validate a question: a string, not empty, not huge; control characters dropped."""
@@ -268,19 +235,18 @@ class Assistant:
 
         yield from stream_text(self.chat_model, messages)
 
-    def _retrieve(self, question: str, resolved: ResolvedQuestion) -> list[Hit]:
+    def _retrieve(self, reading: Reading) -> list[Hit]:
         """Hybrid search; a question naming several roles gets each role's best chunks."""
-        named = find_roles(question, self.roles)
-        facts = self.roles.get(resolved.role or "")
-        section = TOPIC_SECTION.get(resolved.topic or "") if facts and facts.detailed else None
+        facts = self.roles.get(reading.role or "")
+        section = TOPIC_SECTION.get(reading.topic or "") if facts and facts.detailed else None
         if facts is not None and not facts.detailed:
-            section = "Tracks without a detailed profile"  # what the guide says of listed-only roles
-        elif self._is_path_request(question):
+            section = LISTED_SECTION  # what the guide says of listed-only roles
+        elif reading.kind == "path_request":
             section = "How to choose your path"
-        if len(named) < 2:
-            return self.search.search(resolved.query, k=SEARCH_K, role=resolved.role, section=section)
-        per_role = [self.search.search(f"{r.title}: {question}", k=SEARCH_K, role=r.title, section=section)
-                    for r in named[:3]]
+        if len(reading.roles) < 2:
+            return self.search.search(reading.query, k=SEARCH_K, role=reading.role, section=section)
+        per_role = [self.search.search(f"{r}: {reading.text}", k=SEARCH_K, role=r, section=section)
+                    for r in reading.roles[:3]]
         merged: list[Hit] = []
         for rank in range(SEARCH_K):
             for hits in per_role:
@@ -288,56 +254,14 @@ class Assistant:
                     merged.append(hits[rank])
         return merged
 
-    def _relevant(self, question: str, resolved: ResolvedQuestion, hits: list[Hit]) -> bool:
-        """The relevance gate: retrieval scores decide, never the model."""
-        threshold = self.settings.relevance_threshold
+    def _relevant(self, reading: Reading, hits: list[Hit]) -> bool:
+        """The relevance gate: retrieval scores decide, never the model. A question about a
+        role of the guide (asked or carried over from the conversation) is in scope."""
         if not hits:
             return False
-        if hits[0].dense >= threshold or max(h.dense for h in hits) >= threshold:
-            raw_ok = True
-        else:
-            raw_ok = False
-        if resolved.follow_up:
-            return True if resolved.role else raw_ok
-        return raw_ok
-
-    def _guide_gap(self, resolved: ResolvedQuestion) -> tuple[str, list[dict]] | None:
-        """What the guide does not give, said plainly from its own facts (no model needed).
-
-        Small models fill such gaps with a neighbouring role's or region's figure.
-        """
-        facts = self.roles.get(resolved.role or "")
-        if facts is None or resolved.topic not in {"salary", "skills", "tasks"}:
-            return None
-        if not facts.detailed:
-            hit = self._section_hit("The AI career landscape / Tracks without a detailed profile")
-            sources = [_source(1, hit)] if hit else []
-            cite = " [1]" if hit else ""
-            return (f"The guide lists {facts.title} as one of its career tracks but gives no detailed "
-                    f"profile for it: no day-to-day tasks, skills or salary figures{cite}.", sources)
-        region = resolved.region or ""
-        if resolved.topic != "salary" or not region:
-            return None
-        if not region.startswith("other:") and facts.salary_for(region):
-            return None
-        hit = self._section_hit(facts.citation("Salary range"))
-        if hit is None:
-            return None
-        given = "; ".join(f"{r.region}: {r.display(with_qualifier=True)}" for r in facts.salaries)
-        where = REGION_NAME.get(region, "").strip() or f"in {region.removeprefix('other:')}"
-        return (f"The guide gives no salary figure for the {facts.title} {where}. The figures it does "
-                f"give are {given} [1].", [_source(1, hit)])
-
-    def _section_hit(self, citation: str) -> Hit | None:
-        for hit in self.search.search(citation.replace(" / ", " "), k=SEARCH_K):
-            if hit.citation == citation:
-                return hit
-        return None
-
-    def _is_path_request(self, question: str) -> bool:
-        from assistant.recommend import is_path_request
-
-        return is_path_request(question)
+        if reading.roles:
+            return True
+        return max(h.dense for h in hits) >= self.settings.relevance_threshold
 
     def _recommend(self, question: str, started: float) -> Iterator[StreamEvent]:
         from assistant.recommend import answer_path_request
@@ -353,69 +277,27 @@ class Assistant:
         yield StreamEvent(token=text)
         yield self._final(text, sources, started, mode="recommendation", query=question)
 
-    def _decline_text(self) -> str:
+    def _decline_text(self, foreign: tuple[str, ...] = ()) -> str:
         detailed = [r.title for r in self.roles.values() if r.detailed]
-        return prompts.DECLINE.format(roles=", ".join(detailed))
+        text = prompts.DECLINE.format(roles=", ".join(detailed))
+        if foreign:
+            text = prompts.DECLINE_FOREIGN.format(what=", ".join(dict.fromkeys(foreign))) + " " + text
+        return text
+
+    def _decline(self, text: str, reason: str, reading: Reading, started: float) -> StreamEvent:
+        return self._final(text, [], started, declined=True, mode="declined", query=reading.query,
+                           reason=reason, reading=reading)
 
     def _final(self, answer: str, sources: list[dict], started: float, *, declined: bool = False,
                mode: str, query: str, notice: str = "", problems: list[str] | None = None,
-               retrieved: list[str] | None = None, ttft: float | None = None) -> StreamEvent:
+               retrieved: list[str] | None = None, ttft: float | None = None, reason: str | None = None,
+               reading: Reading | None = None) -> StreamEvent:
         latency = time.perf_counter() - started
         return StreamEvent(result=AnswerResult(
             answer=answer, sources=sources, declined=declined, latency_s=latency,
             ttft_s=ttft if ttft is not None else (latency if mode != "llm" else None),
-            mode=mode, query=query, notice=notice, problems=problems or [], retrieved=retrieved or []))
-
-
-def resolve_question(question: str, history: list[dict], roles: Mapping[str, RoleFacts]) -> ResolvedQuestion:
-    """Carry the role, topic and region of the conversation into a follow-up question.
-
-    Rule-based on purpose: "And in the US?" must resolve even when no LLM is available.
-    """
-    q_roles = find_roles(question, roles)
-    topic = detect_topic(question)
-    region = region_in_text(question) or _other_place(question)
-    starts_like_follow_up = bool(FOLLOW_UP_START.search(question))
-    follow_up_form = bool(starts_like_follow_up or PRONOUN.search(question) or topic)
-    prev_role = prev_topic = prev_region = None
-    for turn in reversed(history):
-        if turn.get("role") != "user":
-            continue
-        text = str(turn.get("content", ""))
-        prev_role = prev_role or next((r.title for r in find_roles(text, roles)), None) or _background_role(text)
-        prev_topic = prev_topic or detect_topic(text)
-        prev_region = prev_region or region_in_text(text)
-        if prev_role and prev_topic:
-            break
-    if not history or not follow_up_form or (q_roles and topic):
-        role = q_roles[0].title if q_roles else None
-        return ResolvedQuestion(question, question, role, topic, region, follow_up=False)
-    role = q_roles[0].title if q_roles else prev_role
-    topic = topic or prev_topic
-    if topic == "salary":
-        region = region or prev_region
-    if not role:
-        return ResolvedQuestion(question, question, None, topic, region, follow_up=False)
-    template = TOPIC_QUESTION.get(topic or "")
-    if template and (len(question.split()) <= 5 or starts_like_follow_up):
-        where = REGION_NAME.get(region or "", f" in {(region or '').removeprefix('other:')}" if region else "")
-        text = template.format(role=role, region=where)
-    elif not q_roles and PRONOUN.search(question):
-        text = PRONOUN.sub(f"the {role}", question, count=1)
-    else:
-        label = TOPIC_LABEL.get(topic or "", "")
-        where = REGION_NAME.get(region or "", "")
-        text = f"{question} (about the {role}{', ' + label if label else ''}{where})"
-    query = f"{role} {TOPIC_LABEL.get(topic or '', '')} {text}"
-    return ResolvedQuestion(text, query, role, topic, region, follow_up=True)
-
-
-def _other_place(question: str) -> str | None:
-    """A place the guide gives no figures for ("in India" -> "other:India")."""
-    m = re.search(r"\b(?:in|for|from|around)\s+((?:[A-Z][a-z]+)(?:\s[A-Z][a-z]+)?)\b", question)
-    if not m or m.group(1).split()[0] in {"AI", "ML", "The", "Data", "Machine", "Prompt", "Research", "MLOps"}:
-        return None
-    return f"other:{m.group(1)}"
+            mode=mode, query=query, notice=notice, problems=problems or [], retrieved=retrieved or [],
+            reason=reason, reading=reading.to_dict() if reading else None))
 
 
 def leaks_prompt(answer: str, words: int = 6) -> bool:
@@ -436,34 +318,18 @@ def strip_overrides(question: str) -> str:
     return re.sub(r"</?\w+>", " ", " ".join(kept)).strip()
 
 
-def _background_role(text: str) -> str | None:
-    """The role the guide points a stated background to ("I'm a data analyst" -> Data Scientist)."""
-    from assistant.quiz import background_of, guide_titles
-
-    background = background_of(text)
-    if background.key == "other":
-        return None
-    titles = guide_titles(background.roles)
-    return titles[0] if titles else None
-
-
-def detect_topic(text: str) -> str | None:
-    lowered = f" {text.lower()} "
-    for topic, words in TOPICS.items():
-        for word in words:
-            if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", lowered):
-                return topic
-    return None
-
-
-def extractive_answer(question: str, context: list[Hit], max_lines: int = 6) -> str:
-    """An answer made only of the guide's own lines, each with its citation."""
+def extractive_answer(question: str, context: list[Hit], max_lines: int = 6, roles: tuple[str, ...] = ()) -> str:
+    """An answer made only of the guide's own lines, each under its role and section, with its
+    citation. With `roles`, only those roles' passages are quoted (when there are any)."""
     if not context:
         return prompts.EXTRACTIVE_INTRO + "\n\n(no passage found)"
+    own = {n for n, hit in enumerate(context, start=1) if hit.metadata.get("role") in roles}
     wanted = content_words(question)
     region = region_in_text(question)
     scored: list[tuple[float, int, int, str]] = []
     for n, hit in enumerate(context, start=1):
+        if own and n not in own:
+            continue  # another role's passage: never quoted under this role's question
         for order, line in enumerate(l.strip() for l in hit.body.splitlines()):
             if not line or not re.search(r"[A-Za-z]", line):
                 continue
@@ -471,11 +337,30 @@ def extractive_answer(question: str, context: list[Hit], max_lines: int = 6) -> 
             if region and region_in_text(line) == region:
                 overlap += 2
             scored.append((overlap + 0.5 / n, n, order, line))
-    relevant = [s for s in scored if s[0] >= 1.0] or [s for s in scored if s[1] == 1][:3]
+    first = min((s[1] for s in scored), default=1)
+    relevant = [s for s in scored if s[0] >= 1.0] or [s for s in scored if s[1] == first][:3]
     best = sorted(relevant, key=lambda s: (-s[0], s[1], s[2]))[:max_lines]
     best.sort(key=lambda s: (s[1], s[2]))
-    lines = [f"> {line.lstrip('- ').strip()} [{n}]" for _, n, _, line in best]
+    lines: list[str] = []
+    headed: set[int] = set()
+    for _, n, _, line in best:  # grouped by source: each group under its role and section
+        if n not in headed:
+            headed.add(n)
+            lines.append(f"From {context[n - 1].citation} [{n}]:")
+        lines.append(f"> {line.lstrip('- ').strip()} [{n}]")
     return prompts.EXTRACTIVE_INTRO + "\n\n" + "\n".join(lines)
+
+
+def _with_evidence(answer: str, reading: Reading, texts: list[str]) -> str:
+    """A short yes/no verdict gets the guide's own deciding sentence(s), quoted and cited: the
+    small model often answers "No." without the reason the guide gives."""
+    if len(grounding.claims(answer)) > 2:
+        return answer
+    role_words = {w for r in reading.roles for w in content_words(r)}
+    asked = content_words(reading.question) - role_words - {"need", "needs", "have", "guide", "say", "says"}
+    quotes = [f"The guide: “{s.rstrip('.')}.” [{n}]" for n, s in grounding.evidence(asked, texts)
+              if s.rstrip(".") not in answer]
+    return answer if not quotes else answer.rstrip() + "\n\n" + "\n".join(quotes)
 
 
 def build_assistant(s: Settings) -> Assistant:
@@ -545,7 +430,10 @@ class _FigureGuard:
         # Check the figures that end in the newly released text, read on the whole text
         # so a figure is never cut in two.
         prefix = self.text[:cut]
+        numbering = {m.start(1) for m in re.finditer(r"(?m)^\s*(\d{1,2})[.)]\s", prefix)}
         for m in grounding.FIGURE.finditer(prefix):
+            if m.start("num") in numbering:
+                continue  # "1. Python": list layout, not a figure
             if m.end() > self._emitted and not grounding.figure_is_supported(m.group(0), self.sources):
                 self.rejected.append(m.group(0).strip())
         if self.rejected:

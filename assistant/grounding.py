@@ -20,7 +20,9 @@ ROLE_PHRASE = re.compile(
     r"developer|consultant|officer)s?)\b",
     re.I,
 )
-SMALL_NUMBERS = {str(n) for n in range(0, 11)}  # list numbering, "two roles", [n] slips
+SMALL_NUMBERS = {str(n) for n in range(0, 11)}
+# List numbering ("1. Python") is layout, not a claim; every other number must be in a source.
+LIST_NUMBER = re.compile(r"(?m)^\s*\d{1,2}[.)]\s")
 _LEADING = {"a", "an", "the", "as", "of", "for", "to", "and", "or", "is", "be", "become", "becoming",
             "your", "you", "any", "other", "most", "many", "some", "every", "each", "that", "this"}
 
@@ -52,9 +54,7 @@ def unsupported_figures(answer: str, source_texts: list[str]) -> list[str]:
     known = {(f.currency, f.value) for text in source_texts for f in figures(text)}
     values = {v for _, v in known}
     bad = []
-    for fig in figures(CITATION.sub(" ", answer)):
-        if not fig.currency and fig.text in SMALL_NUMBERS:
-            continue
+    for fig in figures(LIST_NUMBER.sub(" ", CITATION.sub(" ", answer))):
         ok = (fig.currency, fig.value) in known if fig.currency else fig.value in values
         if not ok:
             bad.append(fig.text)
@@ -104,6 +104,20 @@ def problems(answer: str, source_texts: list[str], allowed_text: str = "",
     return issues
 
 
+def tidy_citations(answer: str, sources: list[dict]) -> tuple[str, list[dict]]:
+    """Keep only the sources the answer cites, renumbered in order of first citation, and join
+    citations stranded after a full stop ("... [1]. [2]" -> "... [1][2].")."""
+    answer = re.sub(r"((?:\s?\[\d{1,2}\])+)\.\s*((?:\[\d{1,2}\]\s?)+)(?=\s|$)",
+                    lambda m: m.group(1) + m.group(2).strip().replace("] [", "][") + ".", answer)
+    order = [n for n in cited_ids(answer) if 1 <= n <= len(sources)]
+    if not order:
+        return answer, sources
+    new_id = {old: new for new, old in enumerate(order, start=1)}
+    text = CITATION.sub(lambda m: f"[{new_id[int(m.group(1))]}]" if int(m.group(1)) in new_id else "", answer)
+    kept = [dict(sources[old - 1], id=new_id[old]) for old in order]
+    return re.sub(r"[ \t]+([.,;])", r"\1", text), kept
+
+
 def figure_is_supported(fig_text: str, source_texts: list[str]) -> bool:
     """For streaming: may this completed figure be shown?"""
     return not unsupported_figures(fig_text, source_texts)
@@ -118,7 +132,7 @@ def repair_citations(answer: str, source_texts: list[str]) -> str:
     parts = re.split(r"(?<=[.!?])\s+|\n", answer)
     out = answer
     for sentence in parts:
-        figs = [f for f in figures(CITATION.sub(" ", sentence))
+        figs = [f for f in figures(LIST_NUMBER.sub(" ", CITATION.sub(" ", sentence)))
                 if f.currency or f.text not in SMALL_NUMBERS]
         if not figs:
             continue
@@ -138,10 +152,7 @@ def repair_citations(answer: str, source_texts: list[str]) -> str:
 # Words that carry no claim of their own: retrieval's stop words, and the filler of an
 # answer ("earns between ... per year", "the guide says").
 _FILLER = STOP_WORDS | frozenset(
-    "been other role roles guide based when where while being make makes each both well only "
-    "over work works working earn earns earning pays paid between year years annually average "
-    "typically usually involve involves involved stated states says said calls called good "
-    "someone used using".split()  # noqa: SIM905
+    ["been", "other", "role", "roles", "guide", "based", "when", "where", "while", "being", "make", "makes", "each", "both", "well", "only", "over", "work", "works", "working", "earn", "earns", "earning", "pays", "paid", "between", "year", "years", "annually", "average", "typically", "usually", "involve", "involves", "involved", "stated", "states", "says", "said", "calls", "called", "good", "someone", "used", "using"]  # noqa: SIM905
 )
 _WORD = re.compile(r"[a-z][a-z0-9+#/-]{3,}")
 MIN_SUPPORT = 0.6  # on the 1.5B's gold-set answers, every sentence below this was the model's own addition
@@ -184,3 +195,26 @@ def without_claims(answer: str, drop: list[str]) -> str:
         if line.strip().lstrip("-*• ").strip() or not line.strip():
             lines.append(re.sub(r"[ \t]{2,}", " ", line).rstrip())
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+# --------------------------------------------------------------------------- evidence for a verdict
+
+
+def evidence(question_words: set[str], source_texts: list[str], limit: int = 2) -> list[tuple[int, str]]:
+    """The sources' sentences that decide a yes/no question: those sharing the most of the
+    question's own words (first five letters), as (source number, sentence), best first."""
+    def stem(word: str) -> str:
+        return word.removesuffix("s")[:5]
+
+    keys = {stem(w) for w in question_words if len(w) >= 3}
+    scored: list[tuple[int, int, int, str]] = []
+    for n, text in enumerate(source_texts, start=1):
+        for sentence in claims(text):
+            sentence = sentence.strip()
+            words = {stem(w) for w in re.findall(r"[a-z][a-z0-9+#/-]+", sentence.lower())}
+            hits = len(keys & words)
+            if hits and not sentence.endswith(":"):
+                scored.append((hits, -n, -len(sentence), sentence))
+    scored.sort(reverse=True)
+    best = [s for s in scored if s[0] == scored[0][0]][:limit] if scored else []
+    return [(-n, sentence) for _, n, _, sentence in best]

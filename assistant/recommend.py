@@ -57,9 +57,9 @@ SUMMARY_SYSTEM = (
 SUMMARY_PROMPT = """Sources:
 {sources}
 
-The person: {person}
+About the reader: {person}
 Recommended roles, best first: {roles}
-In two or three sentences, tell the person why the first role suits them, citing [n]."""
+In two or three sentences, speaking to the reader as "you", explain why the first role suits them, citing [n]. Say nothing about the reader beyond what is stated above."""
 NO_PROFILE = "The guide lists this track but gives no profile for it (no tasks, skills, salary or advice)."
 NO_BREAK_IN = "The guide gives no specific steps for breaking into this role."
 _MAX_DESCRIPTION_CHARS = 600
@@ -722,16 +722,25 @@ def _refs(ids: list[int] | None) -> str:
 
 def _person(answers: QuizAnswers) -> str:
     """The person in positive statements only: small models misread "code: no" as a yes."""
-    said = [f"has a {answers.background} background" if background_of(answers.background).roles else ""]
+    said = [f"you have a {answers.background} background" if background_of(answers.background).roles else ""]
     said += [_LIKES[q.key] for q in QUESTIONS if answers.answer(q.key)]
     return "; ".join(s for s in said if s)
 
 
 _LIKES = {
-    "code": "loves writing code for its own sake",
-    "research": "is drawn to research and open-ended problems",
-    "stakeholders": "enjoys working with business stakeholders",
+    "code": "you love writing code for its own sake",
+    "research": "you are drawn to research and open-ended problems",
+    "stakeholders": "you enjoy working with business stakeholders",
 }
+# What a sentence about the reader must not claim unless they said yes to that quiz question.
+_LIKE_WORDS = {
+    "code": re.compile(r"\b(?:cod(?:e|ing)|programming)\b", re.I),
+    "research": re.compile(r"\b(?:research|open-ended)\b", re.I),
+    "stakeholders": re.compile(r"\b(?:stakeholders?|business side)\b", re.I),
+}
+_CLAIMS_A_LIKING = re.compile(r"\byou(?:'re| are)?\s+(?:\w+\s+){0,2}(?:enjoy|love|like|drawn|passionate|"
+                              r"interested|keen|thrive|prefer)\w*\b|\byour (?:love|passion|interest|enjoyment)\b",
+                              re.I)
 
 
 _ABOUT_THE_PERSON = re.compile(
@@ -752,6 +761,12 @@ def _off_target(summary: str, cards: list[RoleCard], answers: QuizAnswers) -> li
         claimed = parse_background(sentence)
         if claimed not in ("other", answers.background):
             issues.append(f"claims a {claimed} background the person did not give")
+    for sentence in re.split(r"(?<=[.!?])\s+", summary):
+        if not _CLAIMS_A_LIKING.search(sentence):
+            continue
+        for key, words in _LIKE_WORDS.items():
+            if words.search(sentence) and answers.answer(key) is not True:
+                issues.append(f"claims the person likes {key}, which they did not say")
     if cards[0].role not in named:
         issues.append(f"does not name the first role ({cards[0].role})")
     return issues

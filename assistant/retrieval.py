@@ -148,6 +148,10 @@ class HybridSearch:
             for i in order
         ]
 
+    @property
+    def embeddings(self) -> Embeddings:
+        return self._embeddings
+
     def chunk_count(self) -> int:
         self._refresh()
         return len(self._ids)
@@ -230,7 +234,5 @@ def content_words(text: str) -> set[str]:
 
 
 STOP_WORDS = frozenset(
-    "the and for are but not you your with what which who how does from that this have has was were "
-    "can will into about their they them than then there these those its also any all our out get "
-    "much many more most some such very just like would should could".split()
+    ["the", "and", "for", "are", "but", "not", "you", "your", "with", "what", "which", "who", "how", "does", "from", "that", "this", "have", "has", "was", "were", "can", "will", "into", "about", "their", "they", "them", "than", "then", "there", "these", "those", "its", "also", "any", "all", "our", "out", "get", "much", "many", "more", "most", "some", "such", "very", "just", "like", "would", "should", "could"]
 )

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant import lexicon
 from assistant.errors import BadInput
 from ingest.loaders import split_front_matter
 
@@ -98,32 +99,7 @@ _NOT_ALIASES = frozenset(
 )
 
 REGIONS: dict[str, str] = {"uk": "UK", "us": "US", "global": "Global tech hubs"}
-_REGION_WORDS: dict[str, str] = {
-    "uk": "uk",
-    "gb": "uk",
-    "britain": "uk",
-    "great britain": "uk",
-    "united kingdom": "uk",
-    "england": "uk",
-    "scotland": "uk",
-    "wales": "uk",
-    "london": "uk",
-    "us": "us",
-    "usa": "us",
-    "united states": "us",
-    "america": "us",
-    "u.s.": "us",
-    "u.s.a.": "us",
-    "global": "global",
-    "eu": "global",
-    "europe": "global",
-    "global tech hubs": "global",
-    "berlin": "global",
-    "toronto": "global",
-    "singapore": "global",
-    "germany": "global",
-    "canada": "global",
-}
+_REGION_WORDS = lexicon.REGION_WORDS  # how people name the guide's regions: defined once
 _CURRENCY = {"£": "GBP", "$": "USD", "€": "EUR"}
 _SYMBOL = {code: symbol for symbol, code in _CURRENCY.items()}
 
@@ -334,15 +310,15 @@ def normalize_region(text: str | None) -> str | None:
 
 
 def region_in_text(text: str) -> str | None:
-    """The first region a free text names ("I live in London" -> "uk"), or None."""
+    """The first region a free text names ("I live in London" -> "uk", "the States" -> "us"), or None."""
+    low = text.lower()
     best: tuple[int, str] | None = None
     for word, key in _REGION_WORDS.items():
-        # Upper-case abbreviations only: "us" is usually the pronoun.
-        if len(word) <= 3 and "." not in word:
-            pattern = re.compile(rf"(?<![\w.]){re.escape(word.upper())}(?![\w])")
+        if word in {"us", "gb"}:  # "us" is usually the pronoun: only "US", or "the us" / "in us"
+            m = re.search(rf"(?<![\w.]){word.upper()}(?![\w])|(?<=the ){word}(?![\w])|(?<=in ){word}(?![\w])",
+                          text)
         else:
-            pattern = re.compile(rf"(?<![\w]){re.escape(word)}(?![\w])", re.IGNORECASE)
-        m = pattern.search(text)
+            m = re.search(rf"(?<![\w]){re.escape(word)}(?![\w])", low)
         if m and (best is None or m.start() < best[0]):
             best = (m.start(), key)
     return best[1] if best else None

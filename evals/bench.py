@@ -39,16 +39,17 @@ from evals import metrics
 logger = logging.getLogger(__name__)
 
 BENCH_FOLDER = "bench"
-# Questions that take the chain's LLM path (not the quiz path, not declined by the gate).
+# Questions that take the chain's LLM path: yes/no and open questions (plain section and salary
+# questions are computed from the role facts, path requests take the quiz path).
 LLM_QUESTIONS = (
-    "What skills does a Data Scientist need?",
-    "What does an AI Product Manager do day to day?",
-    "Who does the MLOps engineer role suit?",
-    "What does a Machine Learning Engineer do?",
-    "What skills does an AI safety researcher need?",
-    "What does a prompt engineer do day to day?",
+    "Does a Data Scientist need to know SQL?",
+    "Is coding a big part of an AI Product Manager's job?",
+    "Is a PhD required to become a research scientist?",
+    "Do ML engineers need to know about the cloud?",
+    "Does an AI safety researcher need a technical background?",
+    "Can a writer become a prompt engineer?",
 )
-STARTUP_QUESTION = "What skills does a Data Scientist need?"
+STARTUP_QUESTION = "Does a Data Scientist need to know SQL?"
 RATIO_KEYS = ("ingest_overhead", "reingest_fraction", "ttft_overhead", "retrieval_p50_ms")
 
 

@@ -119,16 +119,32 @@ def fact_hits(answer: str, expected_facts: Sequence[Sequence[str]]) -> tuple[int
     return hit, len(expected_facts)
 
 
+_SILENCE_RE = re.compile(
+    r"\bguide (?:does not|doesn't|gives no|has no|says nothing|does not say|lists [^.]* but gives no|"
+    r"only covers|has nothing)|\bnot (?:in|covered by|given in) the guide\b|\bno (?:salary )?figures? for\b",
+    re.IGNORECASE,
+)
+
+
+def says_not_in_guide(answer: str) -> bool:
+    """Does the answer say plainly that the guide does not give what was asked?"""
+    return bool(_SILENCE_RE.search(answer))
+
+
 def item_passes(item: Mapping[str, Any], answer: str, declined: bool) -> bool:
     """DESIGN's pass rule for one dataset item.
 
     - ``kind == "out_of_scope"``: passes iff ``declined``.
+    - ``kind == "not_in_guide"``: passes iff declined or the answer says the guide does not give it.
     - answerable and declined: passes iff ``item["accept_decline"]`` is true.
     - answerable otherwise: every inner list of ``expected_facts`` is hit and no
       ``forbidden_facts`` entry occurs in the answer.
     """
     if item.get("kind") == "out_of_scope":
         return bool(declined)
+    if item.get("kind") == "not_in_guide":
+        # Declined, or said plainly; the caller also requires no figure the sources lack.
+        return bool(declined) or says_not_in_guide(answer or "")
     if declined:
         return bool(item.get("accept_decline", False))
     hit, total = fact_hits(answer or "", item.get("expected_facts") or [])
@@ -245,7 +261,7 @@ def decline_precision_recall(
             kind, declined = element.get("kind"), bool(element.get("declined"))
         else:
             kind, declined = element[0], bool(element[1])
-        positive = kind == "out_of_scope"
+        positive = kind in {"out_of_scope", "not_in_guide"}
         if declined and positive:
             tp += 1
         elif declined:
@@ -398,8 +414,9 @@ def summarise(results: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     with no data is ``None``.
     """
     results = list(results)
-    answerable = [r for r in results if r.get("kind") != "out_of_scope"]
+    answerable = [r for r in results if r.get("kind", "answerable") == "answerable"]
     out_of_scope = [r for r in results if r.get("kind") == "out_of_scope"]
+    not_in_guide = [r for r in results if r.get("kind") == "not_in_guide"]
 
     def pass_rate(rows: list[Mapping[str, Any]]) -> float | None:
         return _mean([1.0 if r.get("passed") else 0.0 for r in rows])
@@ -427,6 +444,9 @@ def summarise(results: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
         "accuracy": pass_rate(results),
         "answerable_accuracy": pass_rate(answerable),
         "out_of_scope_accuracy": pass_rate(out_of_scope),
+        "n_not_in_guide": len(not_in_guide),
+        "not_in_guide_accuracy": pass_rate(not_in_guide),
+        "declines_handled": pass_rate(out_of_scope + not_in_guide),
         "fact_recall": hits_total / facts_total if facts_total else None,
         "decline_precision": precision if results else None,
         "decline_recall": recall if results else None,

@@ -65,6 +65,11 @@ RATE_METRICS = {
     "accuracy",
     "answerable_accuracy",
     "out_of_scope_accuracy",
+    "not_in_guide_accuracy",
+    "declines_handled",
+    "understanding_kind",
+    "understanding_roles",
+    "understanding_region",
     "fact_recall",
     "decline_precision",
     "decline_recall",
@@ -82,12 +87,17 @@ ANSWER_TABLE = (
     ("accuracy", "accuracy, all items"),
     ("fact_recall", "expected facts found"),
     ("out_of_scope_accuracy", "out-of-scope declined"),
+    ("not_in_guide_accuracy", "not-in-guide said plainly"),
+    ("declines_handled", "out-of-scope and not-in-guide handled"),
     ("false_decline_rate", "false declines"),
     ("decline_precision", "decline precision"),
     ("unsupported", "unsupported figures (total)"),
     ("items_with_unsupported", "answers with unsupported figures"),
     ("hit@3", "retrieval hit@3 (as answered)"),
     ("mrr", "retrieval MRR (as answered)"),
+    ("understanding_kind", "understanding: kind"),
+    ("understanding_roles", "understanding: roles"),
+    ("understanding_region", "understanding: region"),
     ("latency_p50", "latency p50 (s)"),
     ("latency_p95", "latency p95 (s)"),
     ("ttft_p50", "time to first token p50 (s)"),
@@ -346,18 +356,46 @@ def score_answer(
     forbidden = [f for f in item.get("forbidden_facts") or [] if metrics.contains_fact(answer, f)]
     expected_sources = item.get("expected_sources") or []
     ranks = None
-    if ranked is not None and expected_sources and item.get("kind") != "out_of_scope":
+    if ranked is not None and expected_sources and item.get("kind", "answerable") == "answerable":
         ranks = match_ranks(ranked, expected_sources)
+    unsupported = metrics.unsupported_figures(answer, source_texts)
+    passed = metrics.item_passes(item, answer, declined)
+    if item.get("kind") == "not_in_guide" and unsupported:
+        passed = False  # saying the guide is silent while quoting a figure it lacks
     return {
-        "passed": metrics.item_passes(item, answer, declined),
+        "passed": passed,
         "fact_hits": hit,
         "fact_total": total,
         "missing_facts": missing,
         "forbidden_found": forbidden,
-        "unsupported": metrics.unsupported_figures(answer, source_texts),
+        "unsupported": unsupported,
         "relevant_ranks": ranks,
         "n_expected": len(set(expected_sources)) if ranks is not None else None,
     }
+
+
+def reading_agrees(expected: Mapping[str, Any], reading: Mapping[str, Any]) -> dict[str, bool]:
+    """Does the question understanding's reading match the dataset's labels (kind, roles, region)?"""
+    region = reading.get("region") or reading.get("place")
+    want_region = expected.get("region")
+    kind = expected.get("kind")
+    # Roles are the roles a question names; for rankings and path requests the labels name the
+    # answer instead, so they are not compared. Declined questions carry no region.
+    named = kind in {"role_fact", "comparison"}
+    in_scope = kind not in {"out_of_scope", "meta"}
+    return {
+        "kind": kind == reading.get("kind"),
+        "roles": set(expected.get("roles") or []) == set(reading.get("roles") or []) if named else True,
+        "region": _region_key(want_region) == _region_key(region) if in_scope else True,
+    }
+
+
+def _region_key(region: str | None) -> str | None:
+    if not region:
+        return None
+    from assistant.roles import normalize_region
+
+    return normalize_region(region) or region.strip().lower()
 
 
 def summarise_rows(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
@@ -381,11 +419,14 @@ def summarise_rows(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
             v["relevant_ranks"], v["n_expected"] = r["relevant_ranks"], r["n_expected"]
         view.append(v)
     summary = metrics.summarise(view)
-    strict = [r for r in rows if r.get("kind") != "out_of_scope" and not r.get("accept_decline")]
+    strict = [r for r in rows if r.get("kind", "answerable") == "answerable" and not r.get("accept_decline")]
     summary["false_decline_rate"] = (
         (sum(1 for r in strict if r.get("declined")) / len(strict)) if strict else None
     )
     summary["errors"] = sum(1 for r in rows if r.get("error"))
+    for part in ("kind", "roles", "region"):
+        judged = [r["reading_ok"][part] for r in rows if r.get("reading_ok")]
+        summary[f"understanding_{part}"] = sum(judged) / len(judged) if judged else None
     return summary
 
 
@@ -431,7 +472,7 @@ def _retrieval_part(
             logger.warning(note)
             print(f"warning: {note}", file=sys.stderr)
             report.notes.append(note)
-    scored = [i for i in items if i.get("kind") != "out_of_scope" and i.get("expected_sources")]
+    scored = [i for i in items if i.get("kind", "answerable") == "answerable" and i.get("expected_sources")]
     for name, paths in indexes:
         s, ingest = build_eval_index(settings, index_root / name, paths, report.options.progress)
         assistant = _retrieval_assistant(s)
@@ -574,7 +615,11 @@ def _answer_item(config: str, runner: Any, item: dict) -> dict:
         mode=result.mode,
         retrieved=ranked[:RETRIEVAL_DEPTH],
         problems=list(result.problems),
+        reason=getattr(result, "reason", None),
+        reading=getattr(result, "reading", None),
     )
+    if item.get("expected_reading") and base.get("reading"):
+        base["reading_ok"] = reading_agrees(item["expected_reading"], base["reading"])
     answer = result.answer
     if result.mode == "recommendation":
         answer = FIT_SCORE.sub(" ", answer)  # the quiz's computed match, not a figure from the guide
@@ -899,7 +944,7 @@ def _answers_section(doc: ReportDoc, report: EvalReport) -> None:
     counts = report.answers[configs[0]]
     doc.para(
         f"{counts['n_items']} items: {counts['n_answerable']} answerable, "
-        f"{counts['n_out_of_scope']} out of scope."
+        f"{counts['n_out_of_scope']} out of scope, {counts.get('n_not_in_guide', 0)} not in the guide."
     )
     doc.table(["metric", *configs, "target (ours)"], rows)
     if report.versus_naive:
@@ -1056,9 +1101,9 @@ def _why(row: Mapping[str, Any]) -> str:
     reasons = []
     if row.get("error"):
         reasons.append(f"error: {row['error']}")
-    if row.get("kind") == "out_of_scope" and not row.get("declined"):
+    if row.get("kind") in ("out_of_scope", "not_in_guide") and not row.get("passed"):
         reasons.append("not declined")
-    elif row.get("declined") and row.get("kind") != "out_of_scope" and not row.get("accept_decline"):
+    elif row.get("declined") and row.get("kind", "answerable") == "answerable" and not row.get("accept_decline"):
         reasons.append("declined")
     if row.get("missing_facts") and not row.get("declined"):
         reasons.append("missing " + "; ".join(" / ".join(alts) for alts in row["missing_facts"]))

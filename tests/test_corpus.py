@@ -33,12 +33,7 @@ LICENCE = "CC BY-SA 4.0"
 # and list markers. A run made only of these is a list of names (the ten tracks, the quiz's
 # Yes/No role lists), which the corpus format requires verbatim.
 NAME_WORDS = frozenset(
-    """
-    machine learning engineer engineering data scientist ai ml research researcher mlops
-    infrastructure product manager pm prompt solutions specialist safety ethics computer
-    vision nlp llm core policy track analyst software writer communications academic
-    yes no or 1 2 3 4 5 6 7 8 9 10
-    """.split()
+    ["machine", "learning", "engineer", "engineering", "data", "scientist", "ai", "ml", "research", "researcher", "mlops", "infrastructure", "product", "manager", "pm", "prompt", "solutions", "specialist", "safety", "ethics", "computer", "vision", "nlp", "llm", "core", "policy", "track", "analyst", "software", "writer", "communications", "academic", "yes", "no", "or", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"]
 )
 
 SALARY_RE = re.compile(

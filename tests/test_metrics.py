@@ -354,7 +354,7 @@ def test_qa_dataset_is_valid(name: str) -> None:
     assert len(ids) == len(set(ids)), "duplicate ids"
     for row in rows:
         where = f"{name}:{row.get('id')}"
-        assert GOLD_FIELDS <= row.keys(), where
+        assert row.keys() >= GOLD_FIELDS, where
         assert isinstance(row["id"], str) and row["id"], where
         assert isinstance(row["question"], str) and row["question"].strip(), where
         assert row["kind"] in {"answerable", "out_of_scope"}, where

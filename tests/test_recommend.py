@@ -488,8 +488,8 @@ def test_summary_prompt_states_the_person_positively(guide):
     chat.calls = []
     personal_summary(cards, answers, chat, lambda s, t: [])
     prompt = chat.calls[0]["messages"][-1].content
-    assert "has a writer/communications background; enjoys working with business stakeholders" in prompt
-    assert "code" not in prompt.split("The person:")[1].split("\n")[0]
+    assert "you have a writer/communications background; you enjoy working with business stakeholders" in prompt
+    assert "code" not in prompt.split("About the reader:")[1].split("\n")[0]
     assert guide[PE].suits in prompt
 
 
@@ -539,3 +539,20 @@ def test_real_model_maps_descriptions_to_the_guides_roles(guide, caplog):
         assert build_cards(answers, guide, top_n=1)[0].role in expected, text
     usable = sum("model reply usable" in r.getMessage() for r in caplog.records)
     assert usable >= 3, f"the model gave usable JSON for only {usable} of 5 descriptions"
+
+
+def test_summary_claiming_a_liking_the_person_never_stated_is_dropped(guide):
+    answers = QuizAnswers(None, None, None, "writer/communications")
+    cards = build_cards(answers, guide)
+    why_id = cards[0].cites["why"][0]
+    reply = f"You enjoy working with business stakeholders, so the {cards[0].role} role suits you [{why_id}]."
+
+    assert personal_summary(cards, answers, FakeListChatModel(responses=[reply]), lambda s, t: []) is None
+
+
+def test_summary_restating_a_liking_the_person_gave_is_kept(guide):
+    cards, answers = _cards(guide)  # this person said yes to business stakeholders
+    why_id = cards[0].cites["why"][0]
+    reply = f"You enjoy working with business stakeholders, so the {cards[0].role} role suits you [{why_id}]."
+
+    assert personal_summary(cards, answers, FakeListChatModel(responses=[reply]), lambda s, t: []) == reply

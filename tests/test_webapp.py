@@ -70,7 +70,7 @@ def _result(answer: str, sources: list[dict], **kw: object) -> AnswerResult:
 
 
 def test_chat_streams_the_answer_then_ends_with_sources_and_citation_links(source: LazyAssistant) -> None:
-    views = run(source, "What does a Machine Learning Engineer earn in the UK?")
+    views = run(source, "Is a Machine Learning Engineer in the UK well paid?")
 
     assert len(views) >= 3  # the question at once, streamed pieces, the final answer
     first, last = views[0], views[-1]
@@ -84,7 +84,7 @@ def test_chat_streams_the_answer_then_ends_with_sources_and_citation_links(sourc
     assert "Sources: " in answer and "Machine Learning Engineer / Salary range" in answer
     assert 'id="src-0-1"' in last.sources_html
     assert "£60,000" in last.sources_html
-    assert last.turns[0].question == "What does a Machine Learning Engineer earn in the UK?"
+    assert last.turns[0].question == "Is a Machine Learning Engineer in the UK well paid?"
 
 
 def test_follow_up_uses_the_conversation(source: LazyAssistant) -> None:

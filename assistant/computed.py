@@ -1,0 +1,313 @@
+"""Answers computed from the guide's parsed role facts: sections, salary comparisons and
+rankings, "which roles need X", and what the guide does not say. No model involved: the
+small model cannot compare ranges or know what is missing, so code does it, with citations."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from assistant import lexicon
+from assistant.roles import LISTED_SECTION, SALARY, RoleFacts, SalaryRange
+from assistant.understanding import Reading
+
+REGION_ORDER = ("uk", "us", "global")
+PROFILE_TOPICS = ("salary", "skills", "tasks", "suits", "break_in")
+
+
+@dataclass
+class Computed:
+    """An answer in the chain's result shape; `reason` is set when the guide is silent."""
+
+    text: str
+    sources: list[dict] = field(default_factory=list)
+    declined: bool = False
+    reason: str | None = None
+
+
+class _Sources:
+    """Numbered sources, one per (role, section), in order of first citation."""
+
+    def __init__(self) -> None:
+        self.items: list[dict] = []
+
+    def cite(self, facts: RoleFacts, section: str) -> str:
+        citation = facts.citation(section)
+        for item in self.items:
+            if item["section"] == citation:
+                return f"[{item['id']}]"
+        text = facts.sections.get(section) or next(iter(facts.sections.values()), "")
+        self.items.append({"id": len(self.items) + 1, "source": facts.source, "section": citation, "text": text})
+        return f"[{len(self.items)}]"
+
+
+def compute(reading: Reading, roles: Mapping[str, RoleFacts]) -> Computed | None:
+    """The computed answer for `reading`, or None when the question needs the model."""
+    if reading.kind in {"meta", "out_of_scope", "path_request"}:
+        return None
+    facts = [roles[r] for r in reading.roles if r in roles]
+    silent = guide_silence(reading, facts, roles)
+    if silent is not None:
+        return silent
+    if reading.kind == "ranking" and reading.skill:
+        return roles_needing(reading.skill, roles)
+    if reading.kind == "ranking" and reading.topic == "salary":
+        return rank_salaries(reading, roles)
+    if reading.kind == "comparison" and reading.topic == "salary" and len(facts) >= 2:
+        return compare_salaries(reading, facts)
+    if reading.kind == "role_fact" and len(facts) == 1 and not (reading.yes_no or reading.judgement):
+        return section_answer(reading, facts[0])
+    return None
+
+
+def section_answer(reading: Reading, facts: RoleFacts) -> Computed | None:
+    """A role's section when asked plainly ("what does an MLOps engineer do?")."""
+    if reading.topic == "salary":
+        return salary_answer(reading.region, facts)
+    section = lexicon.TOPIC_SECTION.get(reading.topic or "")
+    body = facts.sections.get(section or "", "").strip()
+    if not section or not body:
+        return None
+    src = _Sources()
+    ref = src.cite(facts, section)
+    lines = body.splitlines()
+    first = lines[0].rstrip()
+    lines[0] = f"{first[:-1]} {ref}:" if first.endswith(":") else f"{first} {ref}"
+    return Computed("\n".join(lines), src.items)
+
+
+def salary_answer(region: str | None, facts: RoleFacts) -> Computed | None:
+    if not facts.salaries:
+        return None
+    src = _Sources()
+    ref = src.cite(facts, SALARY)
+    chosen = ranges_in(facts, region) if region else list(facts.salaries)
+    if not chosen:
+        return None
+    if region and len(chosen) == 1:
+        r = chosen[0]
+        where = lexicon.REGION_LABEL[region]
+        label = "" if r.region_key else f" ({r.region})"
+        return Computed(f"The guide's salary range for the {facts.title} in {where}{label} is "
+                        f"{r.display(with_qualifier=True)} {ref} (2026 estimates).", src.items)
+    lines = [f"- {r.region}: {r.display(with_qualifier=True)}" for r in chosen]
+    return Computed(f"The guide's salary ranges for the {facts.title} (2026 estimates) {ref}:\n" + "\n".join(lines),
+                    src.items)
+
+
+def compare_salaries(reading: Reading, roles: list[RoleFacts]) -> Computed:
+    """Two or more roles' ranges side by side per region, and which is higher, by code."""
+    src = _Sources()
+    regions = [reading.region] if reading.region else [k for k in REGION_ORDER
+                                                      if sum(bool(ranges_in(f, k)) for f in roles) >= 2]
+    parts: list[str] = []
+    for key in regions:
+        rows = [(f, ranges_in(f, key)[0]) for f in roles if ranges_in(f, key)]
+        lacking = [f.title for f in roles if not ranges_in(f, key)]
+        where = lexicon.REGION_LABEL[key]
+        lines = [f"- {f.title}: {r.display(with_qualifier=True)}{_track(r)} {src.cite(f, SALARY)}" for f, r in rows]
+        text = f"In {where}:\n" + "\n".join(lines)
+        if len(rows) >= 2:
+            text += "\n" + verdict(rows, reading.direction)
+        if lacking:
+            text += f"\nThe guide gives no figure for the {' or the '.join(lacking)} in {where}."
+        parts.append(text)
+    if not parts:
+        given = "; ".join(f"{f.title}: " + ", ".join(f"{r.region} {r.display()}" for r in f.salaries)
+                          + f" {src.cite(f, SALARY)}" for f in roles if f.salaries)
+        return Computed("The guide gives no figures in a shared region and currency for these roles, so they "
+                        f"cannot be compared. What it gives: {given}.", src.items)
+    return Computed("Salary ranges from the guide (2026 estimates):\n\n" + "\n\n".join(parts), src.items)
+
+
+def verdict(rows: list[tuple[RoleFacts, SalaryRange]], direction: str | None) -> str:
+    """Which range is higher, honestly: ranges that cross are said to cross, and an open
+    upper bound ("$250,000+") is higher only when its known part already is."""
+    ordered = sorted(rows, key=lambda fr: (fr[1].high, fr[1].low), reverse=True)
+    (fa, a), (fb, b) = ordered[0], ordered[1]
+    starts = (a.low > b.low) - (a.low < b.low)
+    tops = _top_order(a, b)
+    if starts == 0 and tops == 0:
+        return f"The {fa.title} and the {fb.title} have the same range here."
+    if tops is not None and starts >= 0 and tops >= 0:
+        high, low = fa, fb
+    elif tops is not None and starts <= 0 and tops <= 0:
+        high, low = fb, fa
+    elif tops is None:
+        opened, other = (fa, fb) if a.open_ended else (fb, fa)
+        other_starts_higher = (starts < 0) if opened is fa else (starts > 0)
+        lead = f"The {other.title}'s range starts higher, but t" if other_starts_higher else "T"
+        return (f"{lead}he {opened.title}'s range is open-ended at the top, so the guide's figures do not say "
+                "which is paid more.")
+    else:
+        first, second = (fa, fb) if starts > 0 else (fb, fa)
+        return (f"Neither range is higher at both ends: the {first.title}'s starts higher, while the "
+                f"{second.title}'s reaches higher.")
+    if direction == "low":
+        return f"The {low.title} is paid less: its range is lower than the {high.title}'s at both ends."
+    return f"The {high.title} is paid more: its range is higher than the {low.title}'s at both ends."
+
+
+def _top_order(a: SalaryRange, b: SalaryRange) -> int | None:
+    """1 when a's upper bound is higher, -1 when b's is, 0 when equal, None when an open
+    bound ("+") makes it unknowable."""
+    order = (a.high > b.high) - (a.high < b.high)
+    if a.open_ended == b.open_ended:
+        return order
+    if a.open_ended:
+        return 1 if order >= 0 else None
+    return -1 if order <= 0 else None
+
+
+def rank_salaries(reading: Reading, roles: Mapping[str, RoleFacts]) -> Computed:
+    """Every profiled role ordered by its range in each region the question allows."""
+    src = _Sources()
+    regions = [reading.region] if reading.region else list(REGION_ORDER)
+    low_first = reading.direction == "low"
+    parts = []
+    for key in regions:
+        rows = [(f, r) for f in roles.values() if f.detailed for r in ranges_in(f, key)[:1]]
+        if not rows or (len(rows) < 2 and not reading.region):
+            continue
+        rows.sort(key=lambda fr: (fr[1].low, fr[1].high) if low_first else (-fr[1].high, -fr[1].low))
+        lines = [f"{n}. {f.title}: {r.display(with_qualifier=True)}{_track(r)} {src.cite(f, SALARY)}"
+                 for n, (f, r) in enumerate(rows, start=1)]
+        best = rows[0][0].title
+        how = "lowest starting figure" if low_first else "highest top figure"
+        lead = (f"In {lexicon.REGION_LABEL[key]}, the {best} has the {how}:" if len(rows) > 1 else
+                f"Only the {best} has a figure for {lexicon.REGION_LABEL[key]}:")
+        parts.append(lead + "\n" + "\n".join(lines))
+    if not parts:
+        where = lexicon.REGION_LABEL.get(reading.region or "", "that region")
+        return Computed(f"The guide gives no salary figures for any role in {where}.", src.items,
+                        declined=True, reason="not_in_guide")
+    order = "from the lowest starting figure up" if low_first else "by the top of each range"
+    return Computed(f"Ranked {order}, using the guide's 2026 salary estimates:\n\n" + "\n\n".join(parts),
+                    src.items)
+
+
+def roles_needing(skill: str, roles: Mapping[str, RoleFacts]) -> Computed | None:
+    """The roles whose skills or tasks in the guide mention `skill` ("docker", "runs a/b tests").
+
+    A line matches on most of the words asked (prefixes, so "runs" finds "Running"). None when
+    no line matches but the words are in the guide (the model reads the prose); a decline when
+    the guide has none of them.
+    """
+    src = _Sources()
+    terms = [t.rstrip("s") if len(t) > 3 else t for t in skill.lower().split() if t]
+    need = max(1, -(-len(terms) // 2))
+    found: list[tuple[int, RoleFacts, str, list[str]]] = []
+    for facts in roles.values():
+        if not facts.detailed:
+            continue
+        for section, items in (("Skills", [*facts.skills, *(x for v in facts.skill_tracks.values() for x in v)]),
+                               ("Day-to-day tasks", list(facts.tasks))):
+            scored = [(sum(_mentions(x, t) for t in terms), x) for x in dict.fromkeys(items)]
+            best = max((n for n, _ in scored), default=0)
+            if best >= need:
+                found.append((best, facts, section, [x for n, x in scored if n == best]))
+    top = max((n for n, *_ in found), default=0)
+    lines = [f"- {f.title} ({section.lower()}): {'; '.join(items)} {src.cite(f, section)}"
+             for n, f, section, items in found if n == top]
+    if lines:
+        return Computed(f"Roles whose profiles in the guide mention {skill}:\n" + "\n".join(lines), src.items)
+    guide = " ".join(t for f in roles.values() for t in f.sections.values()).lower()
+    if any(_mentions(guide, t) for t in terms if len(t) > 3):
+        return None
+    return Computed(f"None of the guide's role profiles lists \"{skill}\" among its skills or tasks. The profiles "
+                    "cover programming, maths and statistics, ML, data, deployment and communication; ask about "
+                    "one role's skills to see its list.", declined=True, reason="not_in_guide")
+
+
+def guide_silence(reading: Reading, facts: list[RoleFacts], roles: Mapping[str, RoleFacts]) -> Computed | None:
+    """What the guide does not give, said plainly with what it gives nearest."""
+    listed = [f for f in facts if not f.detailed]
+    if listed and reading.topic in PROFILE_TOPICS and len(facts) == 1:
+        f = listed[0]
+        src = _Sources()
+        ref = src.cite(f, LISTED_SECTION)
+        return Computed(f"The guide lists the {f.title} as one of its career tracks but gives no detailed profile "
+                        f"for it: no day-to-day tasks, skills or salary figures {ref}.", src.items,
+                        declined=True, reason="not_in_guide")
+    if reading.unprofiled and not facts:
+        names = " and ".join(reading.unprofiled)
+        return Computed(f"The guide mentions {names} only in passing: it gives no profile, tasks, skills or salary "
+                        f"for it. It profiles {', '.join(f.title for f in roles.values() if f.detailed)}.",
+                        declined=True, reason="not_in_guide")
+    if reading.gap:
+        return _gap_answer(reading, facts)
+    if reading.topic != "salary" or reading.kind not in {"role_fact", "comparison", "ranking", "general"}:
+        return None
+    if reading.place:
+        return _no_figures(reading.place, facts, roles)
+    if reading.region and reading.kind == "role_fact" and facts and facts[0].salaries \
+            and not ranges_in(facts[0], reading.region):
+        return _no_figures(lexicon.REGION_LABEL[reading.region], facts, roles)
+    return None
+
+
+def ranges_in(facts: RoleFacts, region: str | None) -> list[SalaryRange]:
+    """The role's ranges for a region key; a range labelled by track (AI Safety's "Technical AI
+    safety at labs") counts for the region of its currency."""
+    if region is None:
+        return list(facts.salaries)
+    return [r for r in facts.salaries
+            if r.region_key == region or (r.region_key is None and lexicon.CURRENCY_REGION.get(r.currency) == region)]
+
+
+def _no_figures(place: str, facts: list[RoleFacts], roles: Mapping[str, RoleFacts]) -> Computed:
+    src = _Sources()
+    profiled = [f for f in facts if f.detailed and f.salaries]
+    if profiled:
+        given = "; ".join(f"the {f.title}: " + ", ".join(f"{r.region} {r.display(with_qualifier=True)}"
+                                                          for r in f.salaries) + f" {src.cite(f, SALARY)}"
+                          for f in profiled)
+        text = f"The guide gives no salary figures for {place}. The nearest it gives are for {given}."
+    else:
+        regions = sorted({r.region for f in roles.values() for r in f.salaries if r.region_key},
+                         key=lambda label: REGION_ORDER.index(r) if (r := _key(label)) in REGION_ORDER else 9)
+        text = (f"The guide gives no salary figures for {place}. Its salary ranges are for "
+                f"{', '.join(regions)}; ask about a role to see them.")
+    return Computed(text, src.items, declined=True, reason="not_in_guide")
+
+
+def _gap_answer(reading: Reading, facts: list[RoleFacts]) -> Computed:
+    src = _Sources()
+    who = " or the ".join(f.title for f in facts)
+    subject = f"for the {who}" if facts else "for any role"
+    text = f"The guide does not say anything about {reading.gap} {subject}."
+    profiled = [f for f in facts if f.detailed]
+    if profiled and reading.gap == "future salaries" and profiled[0].salaries:
+        f = profiled[0]
+        ranges = ", ".join(f"{r.region} {r.display(with_qualifier=True)}" for r in f.salaries)
+        text += f" What it gives are its 2026 estimates for the {f.title}: {ranges} {src.cite(f, SALARY)}."
+    elif profiled and reading.gap == "how long it takes" and profiled[0].sections.get("How to break in"):
+        f = profiled[0]
+        text += f" What it says about getting in: {_first_line(f.sections['How to break in'])} " \
+                f"{src.cite(f, 'How to break in')}"
+    elif profiled:
+        text += (f" For the {profiled[0].title} it covers the day-to-day tasks, skills, salary ranges, who it "
+                 "suits and how to break in.")
+    else:
+        text += " It covers each role's tasks, skills, salary ranges by region, who it suits and how to break in."
+    return Computed(text, src.items, declined=True, reason="not_in_guide")
+
+
+def _first_line(text: str) -> str:
+    return next((line.strip().lstrip("- ") for line in text.splitlines() if line.strip()), "")
+
+
+def _key(label: str) -> str | None:
+    from assistant.roles import normalize_region
+
+    return normalize_region(label)
+
+
+def _track(r: SalaryRange) -> str:
+    return "" if r.region_key else f" ({r.region})"
+
+
+def _mentions(text: str, term: str) -> bool:
+    import re
+
+    return bool(re.search(rf"(?<![\w]){re.escape(term)}", text.lower()))

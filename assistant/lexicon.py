@@ -1,0 +1,174 @@
+"""Word lists the question reader needs beyond the guide's own catalogue (data, in one place).
+
+The guide supplies the role titles, aliases, regions and sections; these lists cover what a
+guide cannot tell about itself: how people name its regions, which words ask for which kind
+of answer, and the jobs, products and chores it does not cover.
+"""
+
+from __future__ import annotations
+
+# How people name the guide's three regions (keys are the guide's region keys).
+REGION_WORDS: dict[str, str] = {
+    "uk": "uk", "u.k.": "uk", "gb": "uk", "britain": "uk", "great britain": "uk", "united kingdom": "uk",
+    "england": "uk", "scotland": "uk", "wales": "uk", "northern ireland": "uk", "british": "uk",
+    "london": "uk", "manchester": "uk", "edinburgh": "uk",
+    "us": "us", "usa": "us", "u.s.": "us", "u.s": "us", "u.s.a.": "us", "united states": "us",
+    "america": "us", "american": "us", "the states": "us", "stateside": "us", "silicon valley": "us",
+    "bay area": "us", "new york": "us", "san francisco": "us", "seattle": "us",
+    "global": "global", "global tech hubs": "global", "eu": "global", "europe": "global", "tech hubs": "global", "tech hub": "global",
+    "berlin": "global", "toronto": "global", "singapore": "global",
+}
+# Countries whose places count as one of the guide's regions (ISO codes, for the gazetteer).
+COUNTRY_REGION = {"US": "us", "GB": "uk"}
+CONTINENTS = ("Africa", "Asia", "South America", "Latin America", "Oceania", "Middle East",
+              "Scandinavia", "Eastern Europe", "Southeast Asia")
+REGION_LABEL = {"uk": "the UK", "us": "the US", "global": "global tech hubs"}
+# A salary range's currency tells its region when the guide labels it by track instead.
+CURRENCY_REGION = {"GBP": "uk", "USD": "us", "EUR": "global"}
+
+# Short forms people type, spelled out before the guide's role names are matched.
+ABBREVIATIONS: dict[str, str] = {
+    "eng": "engineer", "engs": "engineers", "engr": "engineer", "sci": "scientist", "mgr": "manager",
+    "yr": "year", "yrs": "years", "ppl": "people", "ur": "your", "plz": "please", "pls": "please",
+    "ds": "data scientist", "mle": "machine learning engineer", "mles": "machine learning engineers",
+}
+
+# What a question asks about, by the words people use (a guide section each).
+TOPIC_WORDS: dict[str, tuple[str, ...]] = {
+    "salary": ("salary", "salaries", "pay", "pays", "paid", "paying", "payout", "well-paid", "highest-paying", "payed", "earn", "earns", "earning", "earnings",
+               "make", "makes", "making", "compensation", "comp", "money", "income", "wage", "wages",
+               "lucrative", "tc", "package", "starts higher", "start higher", "starting salary", "starting pay",
+               "starts on", "start on", "remuneration", "rich", "cash", "bucks"),
+    "skills": ("skill", "skills", "skillset", "learn", "learning", "know", "tools", "toolkit", "requirements",
+               "require", "required", "requires", "need", "needs", "needed", "qualification", "qualifications",
+               "stack", "technologies", "tech", "languages", "study", "prerequisites", "phd", "degree",
+               "masters", "msc"),
+    "tasks": ("day-to-day", "day to day", "daily", "tasks", "responsibilities", "duties", "involve", "involves", "job like",
+              "do all day", "spend", "typical day", "work on", "day in the life", "actually do", "do they do",
+              "what do"),
+    "suits": ("suit", "suits", "suited", "fit", "fits", "right for", "good for", "personality", "kind of person", "meant for", "ideal for", "cut out for", "fit for",
+              "type of person", "who should"),
+    "break_in": ("break in", "break into", "breaking into", "get started", "get into", "getting into", "start",
+                 "starting", "become", "becoming", "entry", "land", "transition", "switch", "pivot", "hired"),
+    "summary": ("what is", "what's", "whats", "explain", "describe", "overview"),
+}
+TOPIC_SECTION = {"salary": "Salary range", "skills": "Skills", "tasks": "Day-to-day tasks",
+                 "suits": "Who it suits", "break_in": "How to break in", "summary": "Summary"}
+TOPIC_LABEL = {"salary": "salary range", "skills": "skills", "tasks": "day-to-day tasks",
+               "suits": "who it suits", "break_in": "how to break in", "summary": "what the role is"}
+# One sentence per topic, for matching a paraphrase by meaning when no topic word is present.
+TOPIC_MEANING = {
+    "salary": "how much money does this job pay, what can I expect to earn",
+    "skills": "what skills, tools and knowledge do I need to learn for this job",
+    "tasks": "what does this person do at work every day, their daily responsibilities",
+    "suits": "what kind of person is this job right for, who would enjoy it",
+    "break_in": "how do I get hired and start a career in this job",
+}
+
+# Words that make a question compare or rank (direction: "high" or "low").
+HIGHER = ("more", "higher", "better", "bigger", "greater", "larger", "most", "highest", "best", "top",
+          "biggest", "max", "maximum", "richest", "best-paid", "best-paying", "better-paid", "highest-paying")
+LOWER = ("less", "lower", "least", "lowest", "worst", "smaller", "smallest", "min", "minimum", "cheapest",
+         "worst-paid", "lowest-paying", "poorest")
+SUPERLATIVES = ("most", "highest", "best", "top", "biggest", "richest", "lowest", "least", "worst", "smallest",
+                "poorest")
+COMPARE = ("vs", "v", "versus", "compare", "compared", "comparison", "or", "than", "between", "difference",
+           "differ", "differs", "different")
+RANK_SUBJECT = ("role", "roles", "job", "jobs", "track", "tracks", "path", "paths", "career", "careers",
+                "position", "positions", "one", "ones", "option", "options", "field")
+NEED_WORDS = ("need", "needs", "require", "requires", "required", "use", "uses", "using", "involve",
+              "involves", "ask for", "asks for", "want", "wants", "call for", "calls for")
+
+# Questions about an attribute the guide never gives for any role (answered: the guide is silent).
+GAP_TOPICS: dict[str, tuple[str, ...]] = {
+    "working hours": ("hours", "overtime", "weekends", "work-life", "work life", "9 to 5", "9-5", "shifts"),
+    "remote work": ("remote", "work from home", "wfh", "hybrid", "office"),
+    "how long it takes": ("how long", "how many years", "how many months", "years does it take",
+                          "time does it take", "how quickly", "how fast"),
+    "future salaries": ("in 2030", "in 2028", "in 2029", "in 2027", "next year", "in the future",
+                        "future", "in five years", "in 5 years", "in ten years", "in 10 years", "by 2030"),
+    "job numbers and demand": ("how many jobs", "job openings", "number of jobs", "unemployment",
+                               "how many people", "job market", "layoffs", "job security"),
+    "employer names": ("which companies", "what companies", "which company", "best company",
+                       "best companies", "who is hiring", "top employers"),
+    "benefits and perks": ("benefits", "perks", "bonus", "bonuses", "equity", "stock options",
+                           "pension", "vacation", "holidays", "visa", "sponsorship"),
+    "certifications": ("certification", "certifications", "certificate", "certificates", "certified"),
+    "pay gaps and diversity": ("gender", "pay gap", "diversity", "discrimination", "women in"),
+    "age limits": ("too old", "age limit", "at 40", "at 50", "my age"),
+    "course or certificate prices": ("cost", "costs", "price", "tuition", "fee", "fees"),
+}
+
+# Chores people ask of the assistant that a careers guide does not cover. Asked as a request
+# ("translate ...", "can you write me ..."), whatever career words stand around them.
+CHORES: tuple[str, ...] = (
+    "translate", "translation", "write me", "write a", "write an", "write some", "write code", "python code",
+    "python script", "a function that", "sql query for", "poem", "poetry", "haiku", "song", "lyrics", "story",
+    "joke", "essay", "cover letter", "tutorial", "teach me", "debug", "fix my", "how do i fix", "install",
+    "installing", "solve this", "balance this", "calculate", "summarize this", "summarise this",
+    "in german", "in french", "in spanish", "into german", "into french", "into spanish",
+)
+# Subjects outside AI careers, however they are asked.
+OFF_SUBJECTS: tuple[str, ...] = (
+    "recipe", "cook",
+    "bake", "weather", "raining", "rain", "sunny", "forecast", "football", "soccer", "world cup", "nba",
+    "capital of", "population of", "stock price", "bitcoin", "crypto", "movie", "film", "tv show",
+    "restaurant", "hotel", "flight", "homework", "equation", "integral", "derivative", "diagnose", "symptoms",
+    "medication", "medicine", "legal advice", "lawsuit", "divorce", "horoscope", "lottery", "girlfriend",
+    "boyfriend", "relationship advice", "tax", "taxes", "mortgage", "insurance", "invoice", "error", "errors",
+    "bug", "permission denied", "stack trace", "mathematically", "empire", "history of", "times",
+)
+# Employers people ask about; the guide names a few only in one range's qualifier.
+EMPLOYERS: tuple[str, ...] = (
+    "google", "alphabet", "meta", "facebook", "amazon", "microsoft", "apple", "netflix", "openai",
+    "anthropic", "deepmind", "nvidia", "tesla", "ibm", "uber", "airbnb", "spotify", "salesforce", "oracle",
+    "intel", "amd", "x.ai", "xai", "mistral", "cohere", "hugging face", "databricks", "snowflake", "palantir",
+    "stripe", "shopify", "linkedin", "twitter", "bytedance", "tiktok", "samsung", "accenture", "deloitte",
+    "mckinsey", "jp morgan", "goldman sachs", "faang",
+)
+# Products people ask about that a careers guide does not cover.
+PRODUCTS: tuple[str, ...] = (
+    "gpu", "gpus", "graphics card", "laptop", "laptops", "macbook", "computer to buy", "pc build", "iphone",
+    "android", "phone", "keyboard", "nvidia", "rtx", "cpu", "ram", "chatgpt plus", "subscription",
+    "car", "cars", "tesla",
+)
+# Jobs outside the guide's ten tracks (matched as whole words, singular or plural).
+OTHER_JOBS: tuple[str, ...] = (
+    "dentist", "doctor", "physician", "surgeon", "nurse", "pharmacist", "vet", "veterinarian", "therapist",
+    "psychologist", "lawyer", "attorney", "solicitor", "barrister", "paralegal", "judge", "accountant",
+    "auditor", "actuary", "banker", "trader", "broker", "teacher", "professor", "lecturer", "tutor",
+    "plumber", "electrician", "carpenter", "mechanic", "builder", "welder", "chef", "cook", "baker", "waiter",
+    "barista", "pilot", "driver", "truck driver", "firefighter", "police officer", "soldier", "farmer",
+    "architect", "civil engineer", "mechanical engineer", "electrical engineer", "chemical engineer",
+    "structural engineer", "aerospace engineer", "software engineer", "software developer", "web developer",
+    "frontend developer", "backend developer", "full stack developer", "game developer", "devops engineer",
+    "site reliability engineer", "sre", "qa engineer", "tester", "sysadmin", "network engineer",
+    "security analyst", "penetration tester", "cybersecurity analyst", "data analyst", "business analyst",
+    "financial analyst", "ux designer", "ui designer", "graphic designer", "designer", "product designer",
+    "project manager", "program manager", "product manager", "scrum master", "marketing manager",
+    "sales manager", "salesperson", "recruiter", "hr manager", "consultant", "journalist", "writer",
+    "copywriter", "editor", "photographer", "artist", "musician", "actor", "influencer", "youtuber",
+    "streamer", "athlete", "footballer", "cashier", "receptionist", "secretary", "librarian", "astronaut",
+    "economist", "statistician", "mathematician", "physicist", "chemist", "biologist", "quant",
+    "blockchain developer", "robotics engineer", "hardware engineer", "embedded engineer", "cloud architect",
+    "solutions architect", "database administrator", "dba", "it support", "technician",
+)
+# Words that mark a question about the assistant itself rather than the guide.
+META_WORDS: tuple[str, ...] = (
+    "system prompt", "system message", "your instructions", "your rules", "your prompt", "your guidelines",
+    "initial prompt", "hidden prompt", "who made you", "who built you", "who created you", "what model are you",
+    "which model are you", "are you chatgpt", "are you human", "are you a bot", "your name", "who are you",
+    "how do you work", "your training data", "jailbreak", "developer mode", "dan mode", "pretend you",
+    "you are now", "you're now", "no rules", "unrestricted", "ignore all", "ignore previous", "ignore your",
+    "everything above", "word for word", "above this message", "act as",
+)
+# Head nouns of job titles: "<something> specialist" names a job, in the guide or not.
+JOB_HEADS = ("engineer", "scientist", "manager", "researcher", "specialist", "analyst", "developer", "designer",
+             "architect", "consultant", "officer", "director", "lead", "ethicist", "technician", "administrator",
+             "strategist", "evangelist", "advocate", "trainer", "labeler", "annotator")
+# Words that may stand before a job head without making it another job ("a senior ML engineer").
+JOB_MODIFIERS_IGNORED = ("a", "an", "the", "ai", "ml", "senior", "junior", "lead", "entry", "level", "entry-level",
+                         "good", "great", "successful", "new", "mid", "staff", "principal", "head", "chief",
+                         "as", "be", "become", "being", "becoming", "to", "for", "of", "and", "or", "vs", "than",
+                         "my", "your", "their", "our", "his", "her", "which", "what", "who", "any", "other",
+                         "typical", "average", "regular", "remote", "freelance", "tech", "technical", "non-technical")

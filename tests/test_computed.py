@@ -1,0 +1,188 @@
+"""Tests for assistant.computed: comparisons, rankings, skill look-ups, sections and the guide's
+silence answered from parsed role facts, by code, with citations (no model involved)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant import computed
+from assistant.chain import load_guide_text
+from assistant.grounding import cited_ids, unsupported_figures
+from assistant.roles import RoleFacts, SalaryRange, load_roles
+from assistant.understanding import QuestionReader
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def roles() -> dict[str, RoleFacts]:
+    return load_roles(REPO / "corpus")
+
+
+@pytest.fixture(scope="module")
+def reader(roles) -> QuestionReader:
+    return QuestionReader(roles, load_guide_text(REPO / "corpus"))
+
+
+def answer(reader: QuestionReader, roles, question: str, history: list[dict] | None = None) -> computed.Computed:
+    result = computed.compute(reader.read(question, history or []), roles)
+    assert result is not None, question
+    return result
+
+
+def assert_grounded(result: computed.Computed) -> None:
+    texts = [s["text"] for s in result.sources]
+    assert unsupported_figures(result.text, texts) == []
+    assert set(cited_ids(result.text)) <= {s["id"] for s in result.sources}
+
+
+# --------------------------------------------------------------------------- comparisons
+
+
+def test_a_salary_comparison_names_the_higher_role_from_the_figures(reader, roles) -> None:
+    result = answer(reader, roles, "data scientist vs ai product manager in the uk, who earns more?")
+
+    assert "The AI Product Manager is paid more" in result.text
+    assert "£70,000 – £150,000" in result.text and "£50,000 – £100,000" in result.text
+    assert_grounded(result)
+    assert [s["section"] for s in result.sources] == ["Data Scientist / Salary range",
+                                                      "AI Product Manager / Salary range"]
+
+
+def test_asking_who_earns_less_names_the_lower_role(reader, roles) -> None:
+    result = answer(reader, roles, "who makes less in the US, a data scientist or an AI PM?")
+
+    assert "The Data Scientist is paid less" in result.text
+
+
+def test_an_open_ended_top_is_not_claimed_to_be_higher_or_lower(reader, roles) -> None:
+    result = answer(reader, roles, "who makes less in the US, an ML engineer or an AI PM?")
+
+    assert "open-ended at the top" in result.text and "paid less" not in result.text
+
+
+def test_without_a_region_every_shared_region_is_compared_and_currencies_never_mix(reader, roles) -> None:
+    result = answer(reader, roles, "ml engineer or data scientist: which pays better?")
+
+    uk, us = result.text.index("In the UK"), result.text.index("In the US")
+    assert "£" in result.text[uk:us] and "$" not in result.text[uk:us]
+    assert "global tech hubs" not in result.text  # only the ML Engineer has a figure there
+    assert_grounded(result)
+
+
+def test_a_region_only_one_role_has_is_said_plainly_not_compared(reader, roles) -> None:
+    result = answer(reader, roles, "in Berlin, does an ML engineer or a data scientist earn more?")
+
+    assert "no figure for the Data Scientist in global tech hubs" in result.text
+    assert "paid more" not in result.text
+
+
+def test_ranges_that_cross_are_not_called_higher() -> None:
+    a = RoleFacts(title="A"), SalaryRange("UK", "GBP", 70_000, 120_000, False)
+    b = RoleFacts(title="B"), SalaryRange("UK", "GBP", 60_000, 150_000, False)
+
+    assert computed.verdict([a, b], "high").startswith("Neither range is higher at both ends")
+
+
+def test_an_open_upper_bound_is_higher_only_when_its_known_part_is() -> None:
+    open_low = RoleFacts(title="Open"), SalaryRange("US", "USD", 120_000, 200_000, True)
+    closed_high = RoleFacts(title="Closed"), SalaryRange("US", "USD", 130_000, 250_000, False)
+    open_high = RoleFacts(title="Open"), SalaryRange("US", "USD", 140_000, 250_000, True)
+
+    assert "do not say which is paid more" in computed.verdict([open_low, closed_high], "high")
+    assert computed.verdict([open_high, closed_high], "high").startswith("The Open is paid more")
+
+
+# --------------------------------------------------------------------------- rankings
+
+
+def test_a_ranking_orders_every_profiled_role_in_the_region(reader, roles) -> None:
+    result = answer(reader, roles, "which AI career pays the most in the states?")
+
+    lines = [line for line in result.text.splitlines() if line[:2].rstrip(".").isdigit()]
+    assert lines[0].startswith("1. AI/ML Research Scientist: $150,000 – $500,000+")
+    assert len(lines) == sum(1 for r in roles.values() if computed.ranges_in(r, "us"))
+    assert "£" not in result.text
+    assert_grounded(result)
+
+
+def test_a_lowest_ranking_starts_from_the_lowest_figure(reader, roles) -> None:
+    result = answer(reader, roles, "what's the worst paid role in the UK?")
+
+    first = next(line for line in result.text.splitlines() if line.startswith("1. "))
+    assert "£40,000" in first
+
+
+def test_which_roles_need_a_skill_lists_only_roles_whose_skills_say_so(reader, roles) -> None:
+    result = answer(reader, roles, "which jobs need docker?")
+
+    assert "MLOps / AI Infrastructure Engineer" in result.text
+    assert "Data Scientist" not in result.text
+    assert_grounded(result)
+
+
+def test_a_skill_no_profile_lists_is_said_plainly(reader, roles) -> None:
+    result = answer(reader, roles, "which roles require cobol?")
+
+    assert result.declined and result.reason == "not_in_guide" and "cobol" in result.text
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def test_a_plain_section_question_gets_the_section_with_its_citation(reader, roles) -> None:
+    result = answer(reader, roles, "what skills do mlops engineers need?")
+
+    assert "Docker and Kubernetes" in result.text and "[1]" in result.text
+    assert result.sources[0]["section"] == "MLOps / AI Infrastructure Engineer / Skills"
+
+
+def test_a_salary_question_with_a_region_gets_that_regions_range(reader, roles) -> None:
+    result = answer(reader, roles, "how much does an ai pm make in america")
+
+    assert "$140,000 – $280,000" in result.text and "£" not in result.text
+
+
+def test_a_yes_no_question_is_left_to_the_model(reader, roles) -> None:
+    assert computed.compute(reader.read("Do data scientists need SQL?"), roles) is None
+
+
+# --------------------------------------------------------------------------- silence
+
+
+def test_a_country_without_figures_declines_with_the_figures_the_guide_gives(reader, roles) -> None:
+    result = answer(reader, roles, "data scientist salary in australia?")
+
+    assert result.declined and result.reason == "not_in_guide"
+    assert "no salary figures for Australia" in result.text and "£50,000 – £100,000" in result.text
+    assert_grounded(result)
+
+
+def test_a_region_the_role_lacks_declines_with_the_roles_own_figures(reader, roles) -> None:
+    result = answer(reader, roles, "what do prompt engineers earn in Toronto?")
+
+    assert result.declined and "Prompt Engineer" in result.text and "€" not in result.text
+
+
+def test_future_pay_is_not_in_the_guide_and_todays_estimates_are_given(reader, roles) -> None:
+    result = answer(reader, roles, "how much will an ML engineer make in 2030?")
+
+    assert result.declined and "future salaries" in result.text and "2026 estimates" in result.text
+    assert_grounded(result)
+
+
+def test_a_listed_only_track_says_the_guide_has_no_profile(reader, roles) -> None:
+    result = answer(reader, roles, "computer vision engineer salary in the UK")
+
+    assert result.declined and "no detailed profile" in result.text
+    assert "£" not in result.text
+
+
+def test_a_follow_up_about_a_region_the_role_lacks_is_not_another_roles_figure(reader, roles) -> None:
+    history = [{"role": "user", "content": "mlops pay in the uk?"}, {"role": "assistant", "content": "..."}]
+
+    result = answer(reader, roles, "and in singapore?", history)
+
+    assert result.declined and "€" not in result.text
