@@ -64,7 +64,7 @@ def section_answer(reading: Reading, facts: RoleFacts) -> Computed | None:
     """A role's section when asked plainly ("what does an MLOps engineer do?")."""
     if reading.topic == "salary":
         return salary_answer(reading.region, facts)
-    section = lexicon.TOPIC_SECTION.get(reading.topic or "")
+    section = lexicon.TOPIC_SECTION.get(reading.topic or "", reading.topic)
     body = facts.sections.get(section or "", "").strip()
     if not section or not body:
         return None

@@ -56,13 +56,19 @@ TOPIC_SECTION = {"salary": "Salary range", "skills": "Skills", "tasks": "Day-to-
                  "suits": "Who it suits", "break_in": "How to break in", "summary": "Summary"}
 TOPIC_LABEL = {"salary": "salary range", "skills": "skills", "tasks": "day-to-day tasks",
                "suits": "who it suits", "break_in": "how to break in", "summary": "what the role is"}
-# One sentence per topic, for matching a paraphrase by meaning when no topic word is present.
-TOPIC_MEANING = {
-    "salary": "how much money does this job pay, what can I expect to earn",
-    "skills": "what skills, tools and knowledge do I need to learn for this job",
-    "tasks": "what does this person do at work every day, their daily responsibilities",
-    "suits": "what kind of person is this job right for, who would enjoy it",
-    "break_in": "how do I get hired and start a career in this job",
+# Ways of asking for each topic, for matching a paraphrase by meaning when no topic word is
+# present (the role's name is taken out of the question first).
+TOPIC_MEANING: dict[str, tuple[str, ...]] = {
+    "salary": ("how much money does it pay", "what is the pay", "how much do they earn a year",
+               "what is the take-home pay"),
+    "skills": ("what skills do I need", "what should I be good at", "what tools and languages to learn",
+               "what background knowledge is required"),
+    "tasks": ("what do they do every day", "what does a typical week look like", "what is the work like",
+              "what are their daily responsibilities"),
+    "suits": ("who is this job right for", "what kind of person thrives in it", "would it fit my personality",
+              "who would enjoy it"),
+    "break_in": ("how do I get hired", "how to land the first job", "how to get started in it",
+                 "how do I switch into it"),
 }
 
 # Words that make a question compare or rank (direction: "high" or "low").

@@ -41,7 +41,10 @@ META_REQUEST = re.compile(
     r"(reveal|print|show|repeat|output) (me )?(your|the) (hidden |secret )?(prompt|instructions|rules))",
     re.I,
 )
-SEMANTIC_TOPIC_MIN = 0.35  # MiniLM cosine to a topic's meaning sentence, calibrated on the dev set
+# MiniLM cosine to a topic's nearest example asking, and its lead over the next topic; set by
+# inspecting paraphrases (tests/test_understanding_semantic.py pins the behaviour).
+SEMANTIC_TOPIC_MIN = 0.40
+SEMANTIC_TOPIC_MARGIN = 0.08
 FUZZY_CUTOFF = 0.84
 _WORD = re.compile(r"[a-z][a-z0-9+#.'/-]*")
 _STOP = frozenset(
@@ -99,7 +102,7 @@ class QuestionReader:
             vocab.update(w for w in name.split() if len(w) >= 4)
         self._vocab = frozenset(vocab)
         self._known_words = frozenset(vocab | set(_STOP) | _lexicon_words())
-        self._topic_vectors: dict[str, list[float]] | None = None
+        self._topic_vectors: list[tuple[str, list[float]]] | None = None
 
     # ----------------------------------------------------------------- public
 
@@ -157,15 +160,7 @@ class QuestionReader:
             return Reading(kind="out_of_scope", foreign=tuple(jobs), query=raw, **common)
         skill = self._skill(low, roles) if _asks_which_roles(low) and not roles and topic != "salary" \
             and not _asks_about_a_topic(low) else None
-        kind: Kind
-        if len(roles) >= 2:
-            kind = "comparison"
-        elif not roles and (skill or (topic == "salary" and (direction or region) and _asks_which_roles(low))) or roles and direction and topic == "salary" and not _about_one(low, roles):
-            kind = "ranking"
-        elif roles or unprofiled:
-            kind = "role_fact"
-        else:
-            kind = "general"
+        kind = _kind(low, roles, unprofiled, topic, direction, region, skill)
         query = raw
         if roles and kind == "role_fact":
             query = f"{roles[0]} {lexicon.TOPIC_LABEL.get(topic or '', topic or '')} {raw}".strip()
@@ -193,47 +188,62 @@ class QuestionReader:
         return None, min(missing)[1] if missing else None
 
     def _topic(self, low: str, roles: tuple[str, ...]) -> str | None:
+        if roles:
+            own = self._own_section(low, roles[0])
+            if own:
+                return own
+        low = self._without_role_names(low, roles)  # "machine *learning* engineer" asks nothing
         for topic, words in lexicon.TOPIC_WORDS.items():
             if topic == "summary":
                 continue
             if _has_any(low, words):
                 return topic
-        if roles:
-            own = self._own_section(low, roles[0])
-            if own:
-                return own
         if roles and self.embeddings is not None:
-            topic = self._topic_by_meaning(low)
+            topic = self._topic_by_meaning(low, roles)
             if topic:
                 return topic
         if roles and _has_any(low, lexicon.TOPIC_WORDS["summary"]):
             return "summary"
         return None
 
+    def _without_role_names(self, low: str, roles: tuple[str, ...]) -> str:
+        for facts in (self.roles[r] for r in roles):
+            for name in sorted((facts.title, *facts.aliases), key=len, reverse=True):
+                low = _alias_pattern(name).sub(" ", low)
+        return low
+
     def _own_section(self, low: str, role: str) -> str | None:
         """A section only this role's profile has ("Growth outlook"), named by a word of it."""
         facts = self.roles.get(role)
-        words = {w for w in _WORD.findall(low) if len(w) >= 5}
-        for name in (facts.sections if facts and facts.detailed else {}):
+        if facts is None or not facts.detailed:
+            return None
+        names = {w[:5] for r in self.roles.values() for n in (r.title, *r.aliases) for w in _WORD.findall(n.lower())}
+        words = {w[:5] for w in _WORD.findall(low) if len(w) >= 5} - names
+        for name in facts.sections:
             if name in lexicon.TOPIC_SECTION.values():
                 continue
-            if words & {w for w in _WORD.findall(name.lower()) if len(w) >= 5}:
+            if words & {w[:5] for w in _WORD.findall(name.lower()) if len(w) >= 5}:
                 return name
         return None
 
-    def _topic_by_meaning(self, low: str) -> str | None:
+    def _topic_by_meaning(self, low: str, roles: tuple[str, ...]) -> str | None:
+        """The topic whose example askings are nearest the question (its role names taken out),
+        when clearly nearer than any other topic's."""
+        rest = self._without_role_names(low, roles)
         try:
             if self._topic_vectors is None:
-                names = list(lexicon.TOPIC_MEANING)
-                vectors = self.embeddings.embed_documents([lexicon.TOPIC_MEANING[n] for n in names])
-                self._topic_vectors = dict(zip(names, vectors, strict=True))
-            q = self.embeddings.embed_query(low)
+                pairs = [(t, q) for t, qs in lexicon.TOPIC_MEANING.items() for q in qs]
+                vectors = self.embeddings.embed_documents([q for _, q in pairs])
+                self._topic_vectors = [(t, v) for (t, _), v in zip(pairs, vectors, strict=True)]
+            q = self.embeddings.embed_query(rest)
         except Exception as exc:  # the reading must not fail because an embedder did
             logger.info("topic by meaning unavailable: %s", exc)
             return None
-        scored = sorted(((_cosine(q, v), n) for n, v in self._topic_vectors.items()), reverse=True)
-        best, name = scored[0]
-        return name if best >= SEMANTIC_TOPIC_MIN else None
+        best: dict[str, float] = {}
+        for topic, vector in self._topic_vectors:
+            best[topic] = max(best.get(topic, -1.0), _cosine(q, vector))
+        (first, top), (_, second) = sorted(best.items(), key=lambda kv: -kv[1])[:2]
+        return first if top >= SEMANTIC_TOPIC_MIN and top - second >= SEMANTIC_TOPIC_MARGIN else None
 
     def _gap(self, low: str, topic: str | None, roles: tuple[str, ...]) -> str | None:
         for name, words in lexicon.GAP_TOPICS.items():
@@ -356,6 +366,20 @@ def _has_any(low: str, phrases: Sequence[str]) -> bool:
 
 def _found(low: str, phrases: Sequence[str]) -> list[str]:
     return [p for p in phrases if re.search(rf"(?<![\w-]){re.escape(p)}(?![\w-])", low)]
+
+
+def _kind(low: str, roles: tuple[str, ...], unprofiled: tuple[str, ...], topic: str | None,
+          direction: str | None, region: str | None, skill: str | None) -> Kind:
+    """The kind of an in-scope question that is not a path request."""
+    if len(roles) >= 2:
+        return "comparison"
+    if not roles and (skill or (topic == "salary" and (direction or region) and _asks_which_roles(low))):
+        return "ranking"  # "which role pays best in the US", "which roles need docker"
+    if roles and direction and topic == "salary" and not _about_one(low, roles):
+        return "ranking"  # "is the ML engineer the best paid of all the roles?"
+    if roles or unprofiled:
+        return "role_fact"
+    return "general"
 
 
 def _asked_of_me(low: str, phrase: str) -> bool:

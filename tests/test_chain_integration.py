@@ -1,7 +1,9 @@
 """The whole chain on the real default models: MiniLM embeddings, Chroma, Qwen2.5-1.5B on llama.cpp.
 
-Slow on 2 cores (about 10-30 s per answer), so it asks the model only twice: the UK salary
-question (streamed, which also checks the stream against the final answer) and its follow-up.
+Slow on 2 cores (about 10-30 s per model answer), so it asks the model only twice: a yes/no
+question (streamed, which also checks the stream against the final answer) and a follow-up in the
+model path. Salary figures, comparisons and what the guide does not give are computed from the
+parsed guide; those run here on the real embedder's reading of the question.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ pytestmark = pytest.mark.integration
 
 REPO = Path(__file__).resolve().parents[1]
 DS_UK = "How much does a Data Scientist earn in the UK?"
+PM_CODE = "do ai product managers have to code?"
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +53,11 @@ def uk_events(assistant: Assistant) -> list[StreamEvent]:
     return list(assistant.stream(DS_UK))
 
 
+@pytest.fixture(scope="module")
+def model_events(assistant: Assistant) -> list[StreamEvent]:
+    return list(assistant.stream(PM_CODE))
+
+
 def texts(result) -> list[str]:
     return [s["text"] for s in result.sources]
 
@@ -64,12 +72,21 @@ def test_a_uk_salary_question_is_answered_from_the_guide(uk_events: list[StreamE
     assert unsupported_figures(result.answer, texts(result)) == []
 
 
-def test_the_streamed_tokens_add_up_to_the_final_answer(uk_events: list[StreamEvent]) -> None:
+def test_a_yes_no_question_is_answered_by_the_model_from_the_guide(model_events: list[StreamEvent]) -> None:
+    result = model_events[-1].result
+
+    assert result.mode in {"llm", "extractive"} and not result.declined, result.answer
+    assert cited_ids(result.answer) and all(1 <= n <= len(result.sources) for n in cited_ids(result.answer))
+    assert all(s["section"].startswith("AI Product Manager") for s in result.sources), result.sources
+    assert unsupported_figures(result.answer, texts(result)) == []
+
+
+def test_the_streamed_tokens_add_up_to_the_final_answer(model_events: list[StreamEvent]) -> None:
     shown = ""
-    for event in uk_events:
+    for event in model_events:
         shown = event.token if event.replace else shown + event.token
 
-    assert shown == uk_events[-1].result.answer
+    assert shown == model_events[-1].result.answer
 
 
 def test_and_in_the_us_follows_up_the_uk_question(assistant: Assistant, uk_events: list[StreamEvent]) -> None:
@@ -88,3 +105,39 @@ def test_an_off_topic_question_is_declined(assistant: Assistant) -> None:
 
     assert result.declined
     assert "Paris" not in result.answer
+
+
+def test_a_follow_up_in_the_model_path_stays_on_the_role(assistant: Assistant,
+                                                         model_events: list[StreamEvent]) -> None:
+    history = [{"role": "user", "content": PM_CODE},
+               {"role": "assistant", "content": model_events[-1].result.answer}]
+
+    result = assistant.answer("why is that?", history)
+
+    assert not result.declined, result.answer
+    assert result.sources and all(s["section"].startswith("AI Product Manager") for s in result.sources)
+
+
+def test_a_salary_comparison_names_the_role_the_figures_put_higher(assistant: Assistant) -> None:
+    result = assistant.answer("who gets paid more in britain, a data scientist or an ai pm?")
+
+    assert result.mode == "computed"
+    assert "The AI Product Manager is paid more" in result.answer
+    assert "£70,000 – £150,000" in result.answer and "£50,000 – £100,000" in result.answer
+
+
+def test_a_country_the_guide_has_no_figures_for_is_declined_as_not_in_guide(assistant: Assistant) -> None:
+    result = assistant.answer("how much do mlops engineers make in brazil?")
+
+    assert result.declined and result.reason == "not_in_guide"
+    assert "Brazil" in result.answer
+    assert unsupported_figures(result.answer, texts(result)) == []
+
+
+def test_a_follow_up_that_changes_subject_is_declined(assistant: Assistant) -> None:
+    history = [{"role": "user", "content": "data scientist salary in london?"},
+               {"role": "assistant", "content": "£50,000 – £100,000 [1]"}]
+
+    result = assistant.answer("nice. is it raining there right now?", history)
+
+    assert result.declined and result.reason == "out_of_scope"

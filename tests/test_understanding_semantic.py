@@ -1,0 +1,39 @@
+"""The question reader with the real MiniLM embedder: paraphrases with no topic word still find
+their topic by meaning, and a question with no clear topic gets none."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.chain import load_guide_text
+from assistant.roles import load_roles
+from assistant.understanding import QuestionReader
+
+pytestmark = pytest.mark.integration
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def reader(real_embeddings) -> QuestionReader:
+    corpus = REPO / "corpus"
+    return QuestionReader(load_roles(corpus), load_guide_text(corpus), real_embeddings)
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("what does an average week look like for a machine learning engineer", "tasks"),
+        ("what's the take-home for a data scientist", "salary"),
+        ("what sort of people thrive as prompt engineers", "suits"),
+        ("what should an ai researcher be good at", "skills"),
+    ],
+)
+def test_a_paraphrase_without_a_topic_word_finds_its_topic_by_meaning(reader, question, topic) -> None:
+    assert reader.read(question).topic == topic
+
+
+def test_a_question_with_no_clear_topic_gets_none(reader) -> None:
+    assert reader.read("tell me about AI product managers").topic in {None, "summary"}
