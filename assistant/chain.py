@@ -87,7 +87,8 @@ class Assistant:
         self.roles = roles
         self.guide_text = guide_text
         self.model_name = model_name or type(chat_model).__name__
-        self.reader = QuestionReader(roles, guide_text, getattr(search, "embeddings", None))
+        self.reader = QuestionReader(roles, guide_text, getattr(search, "embeddings", None),
+                                     headings=getattr(search, "citations", None))
 
     # ------------------------------------------------------------------ public
 

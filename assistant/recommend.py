@@ -14,6 +14,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel, ValidationError, field_validator
 
+from assistant import lexicon
 from assistant.errors import BadInput
 from assistant.quiz import (
     BACKGROUND_KEYS,
@@ -542,7 +543,7 @@ def _card(
     salaries = facts.salary_for(region)
     note = ""
     if region and not salaries and facts.salaries:
-        note = f"(the guide gives no figure for {_REGION_NAMES[region]} for this role)"
+        note = f"(the guide gives no figure for {lexicon.REGION_LABEL[region]} for this role)"
         salaries = list(facts.salaries)
     break_in = facts.break_in
     if break_in:
@@ -591,7 +592,6 @@ def _card(
     )
 
 
-_REGION_NAMES = {"uk": "the UK", "us": "the US", "global": "global tech hubs"}
 
 
 def _region_key(region: str | None) -> str | None:

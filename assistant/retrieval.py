@@ -152,6 +152,11 @@ class HybridSearch:
     def embeddings(self) -> Embeddings:
         return self._embeddings
 
+    def citations(self) -> list[str]:
+        """The "<document> / <section>" citation of every indexed chunk (what the index covers)."""
+        self._refresh()
+        return [str(m.get("citation", "")) for m in self._metas]
+
     def chunk_count(self) -> int:
         self._refresh()
         return len(self._ids)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any, Literal
@@ -88,9 +88,12 @@ class Reading:
 class QuestionReader:
     """Reads questions against one guide. Build once per process (it caches what it embeds)."""
 
-    def __init__(self, roles: Mapping[str, RoleFacts], guide_text: str = "", embeddings: Any = None) -> None:
+    def __init__(self, roles: Mapping[str, RoleFacts], guide_text: str = "", embeddings: Any = None,
+                 headings: Callable[[], Sequence[str]] | None = None) -> None:
         self.roles = roles
         self.embeddings = embeddings
+        # The index's section citations: a job that heads a section of ingested content is covered.
+        self._headings = headings
         self._guide = guide_text.lower()
         vocab = {w for w in _WORD.findall(guide_text.lower()) if len(w) >= 4}
         for facts in roles.values():
@@ -126,7 +129,9 @@ class QuestionReader:
             if len(low) < 5 or low in self._known_words or not low.isalpha():
                 return word
             close = difflib.get_close_matches(low, self._vocab, n=1, cutoff=FUZZY_CUTOFF)
-            return close[0] if close else word
+            if not close or close[0].startswith(low) or low.startswith(close[0]):
+                return word  # unknown, or another form of a guide word ("deployment")
+            return close[0]
 
         return re.sub(r"[A-Za-z]+", swap, text)
 
@@ -142,7 +147,7 @@ class QuestionReader:
             return Reading(raw, "meta", text=raw, query=raw, yes_no=yes_no)
         chores = [c for c in _found(low, lexicon.CHORES) if not roles or _asked_of_me(low, c)]
         chores += _found(low, lexicon.OFF_SUBJECTS) + _found(low, lexicon.PRODUCTS)
-        jobs = self._other_jobs(text, roles)
+        jobs = [j for j in self._other_jobs(text, roles) if not self._heads_a_section(j)]
         unprofiled = tuple(j for j in jobs if j in self._guide)
         jobs = [j for j in jobs if j not in unprofiled]
         region, place = self._region(text)
@@ -165,6 +170,15 @@ class QuestionReader:
         if roles and kind == "role_fact":
             query = f"{roles[0]} {lexicon.TOPIC_LABEL.get(topic or '', topic or '')} {raw}".strip()
         return Reading(kind=kind, foreign=tuple(jobs), skill=skill, query=query, **common)
+
+    def _heads_a_section(self, job: str) -> bool:
+        if self._headings is None:
+            return False
+        try:
+            return any(job in h.lower() for h in self._headings())
+        except Exception as exc:  # an unreachable index is reported by retrieval, not here
+            logger.info("index headings unavailable: %s", exc)
+            return False
 
     def _region(self, text: str) -> tuple[str | None, str | None]:
         """The guide region a text names ("the States" -> "us"), or the place it names that

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant import lexicon
 from assistant.errors import BackendUnavailable, BadInput, CareerAssistantError, ConfigError, IndexMissing
 from assistant.settings import Settings
 
@@ -55,7 +56,6 @@ REGION_CHOICES: dict[str, str | None] = {
     ANY_REGION: None, "UK": "uk", "US": "us", "Global tech hubs": "global"}
 CHART_REGIONS: dict[str, str] = {
     "uk": "UK", "us": "US", "global": "Global tech hubs (Berlin, Toronto, Singapore)"}
-_CURRENCY_REGION = {"GBP": "uk", "USD": "us", "EUR": "global"}
 _SYMBOL = {"GBP": "£", "USD": "$", "EUR": "€"}
 PREVIEW_CHARS = 280
 MAX_SKILLS = 20
@@ -606,7 +606,7 @@ def salary_bars(roles: Mapping[str, RoleFacts], regions: Sequence[str] | None = 
         for s in facts.salaries:
             key = s.region_key
             track = key is None
-            region = key or _CURRENCY_REGION.get(s.currency)
+            region = key or lexicon.CURRENCY_REGION.get(s.currency)
             if region not in wanted:
                 continue
             label = f"{title} ({s.region})" if track else title

@@ -66,7 +66,7 @@ def test_ask_json_prints_the_designed_shape(ask) -> None:
 
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)  # stdout is the JSON document and nothing else
-    assert {"answer", "sources", "declined", "latency_s"} <= set(data)
+    assert {"answer", "sources", "declined", "reason", "latency_s"} <= set(data)
     assert isinstance(data["answer"], str) and data["answer"]
     assert data["declined"] is False
     assert isinstance(data["latency_s"], float) and 0 <= data["latency_s"] < 120

@@ -25,9 +25,9 @@ from assistant.errors import BackendUnavailable
 from assistant.settings import OFFLINE_ENV, Settings, load_settings
 
 REPO = Path(__file__).resolve().parents[1]
-DS_UK = "How much does a Data Scientist earn in the UK?"
+DS_UK = "Is a Data Scientist in the UK well paid?"  # a yes/no question: the model path
 DS_UK_ANSWER = "Data Scientist: UK: £50,000 – £100,000 [1]"  # what the fake server replies
-MLE_UK = "What does a Machine Learning Engineer earn in the UK?"
+MLE_UK = "Is a Machine Learning Engineer in the UK well paid?"  # the model path
 KEYWORD_THRESHOLD = 0.15  # see tests/test_chain.py
 TIMEOUT_S = 1.0
 # What the assistant must say for each fault (the LLM server's URL comes first).

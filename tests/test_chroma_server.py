@@ -26,7 +26,7 @@ from test_ui_client import AppServer, app_env, ask, free_port, ingest, last_text
 pytestmark = pytest.mark.integration
 
 REPO = Path(__file__).resolve().parents[1]
-MLE_UK = "What does a Machine Learning Engineer earn in the UK?"
+MLE_UK = "Is a Machine Learning Engineer in the UK well paid?"  # a yes/no question: the model path
 MLE_SALARY = "Machine Learning Engineer / Salary range"
 EDGE_QUESTION = "What is the edge deployment engineer salary in the UK?"
 CORPUS_FILES = len(list((REPO / "corpus").glob("*.md")))

@@ -218,3 +218,12 @@ def test_future_is_a_gap_only_for_pay(reader) -> None:
 def test_questions_asking_for_a_judgement_are_marked(reader) -> None:
     assert reader.read("how hard is it to break in as a research scientist?").judgement
     assert not reader.read("how do I break in as a research scientist?").judgement
+
+
+def test_a_job_that_heads_a_section_of_the_index_is_not_outside_the_guide(reader) -> None:
+    corpus = REPO / "corpus"
+    with_note = QuestionReader(load_roles(corpus), load_guide_text(corpus),
+                               headings=lambda: ["Edge AI note / Edge deployment engineer salary"])
+
+    assert reader.read("edge deployment engineer salary in the UK?").kind == "out_of_scope"
+    assert with_note.read("edge deployment engineer salary in the UK?").kind == "general"
