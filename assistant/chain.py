@@ -31,7 +31,7 @@ OVERRIDE = re.compile(
     r"(ignore (all |any )?(the |your )?(previous|prior|above|earlier|career guide|guide|instructions)|"
     r"disregard (all |the |your )?(previous|prior|above|instructions|guide)|you are now|you're now|"
     r"\bDAN\b|no restrictions|developer mode|jailbreak|let's play a game|system override|"
-    r"act as (a|an) )",
+    r"new instruction|act as (a|an) )",
     re.I,
 )
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -138,7 +138,7 @@ class Assistant:
         messages = [SystemMessage(prompts.SYSTEM), HumanMessage(prompts.USER.format(
             sources="\n\n".join(prompts.SOURCE.format(n=n, citation=h.citation, text=h.body)
                                 for n, h in enumerate(context, start=1)),
-            question=reading.text))]
+            question=reading.text + (prompts.YES_NO_HINT if reading.yes_no else "")))]
 
         shown = ""
         ttft = None

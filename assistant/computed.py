@@ -195,7 +195,7 @@ def roles_needing(skill: str, roles: Mapping[str, RoleFacts]) -> Computed | None
     """
     src = _Sources()
     terms = [t.rstrip("s") if len(t) > 3 else t for t in skill.lower().split() if t]
-    need = max(1, -(-len(terms) // 2))
+    need = max(1, -(-2 * len(terms) // 3))  # two words of two, two of three: not one stray verb
     found: list[tuple[int, RoleFacts, str, list[str]]] = []
     for facts in roles.values():
         if not facts.detailed:

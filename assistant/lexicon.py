@@ -36,7 +36,7 @@ ABBREVIATIONS: dict[str, str] = {
 # What a question asks about, by the words people use (a guide section each).
 TOPIC_WORDS: dict[str, tuple[str, ...]] = {
     "salary": ("salary", "salaries", "pay", "pays", "paid", "paying", "payout", "well-paid", "highest-paying", "payed", "earn", "earns", "earning", "earnings",
-               "make", "makes", "making", "compensation", "comp", "money", "income", "wage", "wages",
+               "how much do", "how much does", "how much can", "how much would", "compensation", "comp", "money", "income", "wage", "wages",
                "lucrative", "tc", "package", "starts higher", "start higher", "starting salary", "starting pay",
                "starts on", "start on", "remuneration", "rich", "cash", "bucks"),
     "skills": ("skill", "skills", "skillset", "learn", "learning", "know", "tools", "toolkit", "requirements",
@@ -46,7 +46,7 @@ TOPIC_WORDS: dict[str, tuple[str, ...]] = {
     "tasks": ("day-to-day", "day to day", "daily", "tasks", "responsibilities", "duties", "involve", "involves", "job like",
               "do all day", "spend", "typical day", "work on", "day in the life", "actually do", "do they do",
               "what do"),
-    "suits": ("suit", "suits", "suited", "fit", "fits", "right for", "good for", "personality", "kind of person", "meant for", "ideal for", "cut out for", "fit for",
+    "suits": ("suit", "suits", "suited", "fit", "fits", "right for", "good for", "personality", "kind of person", "sort of person", "makes a good", "make a good", "meant for", "ideal for", "cut out for", "fit for",
               "type of person", "who should"),
     "break_in": ("break in", "break into", "breaking into", "get started", "get into", "getting into", "start",
                  "starting", "become", "becoming", "entry", "land", "transition", "switch", "pivot", "hired"),

@@ -159,12 +159,13 @@ class QuestionReader:
                       judgement=bool(JUDGEMENT.search(low)))
         if chores:
             return Reading(kind="out_of_scope", foreign=tuple(chores), query=raw, **common)
-        if not roles and not _asks_about_a_topic(low) and _is_path_request(raw, low):
+        if not _asks_about_a_topic(low) and (
+                (not roles and _is_path_request(raw, low)) or (topic in {None, "suits"} and _asks_for_me(raw))):
             return Reading(kind="path_request", query=raw, **common)
         if jobs and not roles:
             return Reading(kind="out_of_scope", foreign=tuple(jobs), query=raw, **common)
-        skill = self._skill(low, roles) if _asks_which_roles(low) and not roles and topic != "salary" \
-            and not _asks_about_a_topic(low) else None
+        skill = self._skill(low, roles) if _asks_which_roles(low) and _has_any(low, lexicon.NEED_WORDS) \
+            and not roles and topic != "salary" and not _asks_about_a_topic(low) else None
         kind = _kind(low, roles, unprofiled, topic, direction, region, skill)
         query = raw
         if roles and kind == "role_fact":
@@ -210,14 +211,14 @@ class QuestionReader:
         for topic, words in lexicon.TOPIC_WORDS.items():
             if topic == "summary":
                 continue
-            if _has_any(low, words):
+            if _has_any(low, words) or (topic == "salary" and _MAKES_MONEY.search(low)):
                 return topic
         if roles and self.embeddings is not None:
             topic = self._topic_by_meaning(low, roles)
             if topic:
                 return topic
-        if roles and _has_any(low, lexicon.TOPIC_WORDS["summary"]):
-            return "summary"
+        if roles and _has_any(low, lexicon.TOPIC_WORDS["summary"]) and len(_content(low)) <= 1:
+            return "summary"  # "what is an MLOps engineer?", not "what's the difference between ..."
         return None
 
     def _without_role_names(self, low: str, roles: tuple[str, ...]) -> str:
@@ -370,6 +371,10 @@ def _standalone(question: str, roles: tuple[str, ...], topic: str | None, region
     return f"{question} (about {who}{', ' + label if label else ''}{where})"
 
 
+def _content(low: str) -> list[str]:
+    return [w for w in _WORD.findall(low) if w not in _STOP and w not in _OPENING_FILLER and len(w) > 2]
+
+
 def _normal(text: str) -> str:
     return re.sub(r"\s+", " ", text.lower().replace("’", "'")).strip()
 
@@ -444,7 +449,17 @@ def _asks_about_a_topic(low: str) -> bool:
     return bool(words) and any(words[0] in lexicon.TOPIC_WORDS[t] for t in ("salary", "skills", "tasks"))
 
 
+# "make" is pay only where money is meant: "what do they make in the UK", not "makes a good fit".
+_MAKES_MONEY = re.compile(r"\bmak(?:e|es|ing)\b(?=\s*(?:$|[?.!,]|in\b|a year|per\b|annually|at\b|on average|"
+                          r"money|bank|bucks|a living|starting|to start|more|less|most|least|the most|the least|better))")
 _OPENING_FILLER = frozenset(["what", "whats", "what's", "which", "the", "a", "an", "kind", "type", "sort", "of", "are", "is", "do", "does"])
+
+
+def _asks_for_me(question: str) -> bool:
+    """ "which AI role suits me?": the recommendation patterns, whatever roles are named."""
+    from assistant.recommend import is_path_request
+
+    return is_path_request(question)
 
 
 def _is_path_request(question: str, low: str) -> bool:

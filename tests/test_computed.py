@@ -186,3 +186,8 @@ def test_a_follow_up_about_a_region_the_role_lacks_is_not_another_roles_figure(r
     result = answer(reader, roles, "and in singapore?", history)
 
     assert result.declined and "€" not in result.text
+
+
+def test_one_stray_word_of_a_which_question_is_not_a_skill_match(roles) -> None:
+    # "calls" appears in a skill line ("SQL, which the guide calls absolutely essential")
+    assert computed.roles_needing("call point", roles) is None

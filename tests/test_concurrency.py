@@ -54,7 +54,7 @@ class Role:
 
     @property
     def question(self) -> str:
-        return f"What does a {self.name} earn in the UK?"
+        return f"Is a {self.name} in the UK well paid?"  # yes/no: the model path
 
 
 @dataclass
@@ -154,7 +154,7 @@ def assert_no_cross_talk(session: Session, other_us: set[str]) -> None:
     role = session.role
     first, follow = session.results
     assert first is not None and follow is not None, (role.title, session.chats)
-    assert first["sources"][0]["section"] == f"{role.title} / Salary range", (role.title, first)
+    assert f"{role.title} / Salary range" in [s["section"] for s in first["sources"]], (role.title, first)
     assert role.title in follow["query"], (role.title, follow["query"])
     assert follow["sources"][0]["section"] == f"{role.title} / Salary range", (role.title, follow)
     chat = session.chats[1]
@@ -195,7 +195,8 @@ def test_sixteen_sessions_are_all_answered_without_cross_talk_and_all_feedback_i
     stats = report("fake-llm", sessions, wall_s)
     us_figures = {r.us for r in roles}
     for session in sessions:
-        assert [r["mode"] for r in session.results] == ["llm", "llm"], session.results  # type: ignore[index]
+        # the first answer is the model's; "And in the US?" is computed from the role's own facts
+        assert [r["mode"] for r in session.results] == ["llm", "computed"], session.results  # type: ignore[index]
         assert session.results[1]["answer"].startswith(f"{session.role.title}: US: {session.role.us}")  # type: ignore[index]
         assert_no_cross_talk(session, us_figures)
     assert len(llm.chat_requests()) - before == 2 * SESSIONS
@@ -247,7 +248,7 @@ def test_a_request_beyond_capacity_waits_in_the_queue_with_its_position(app: App
         job.result(timeout=120)
         result = job.outputs()[-1][3]
         assert result is not None and result["mode"] == "llm", job.outputs()[-1]
-        assert result["sources"][0]["section"] == f"{role.title} / Salary range"
+        assert f"{role.title} / Salary range" in [s["section"] for s in result["sources"]]
 
 
 # --------------------------------------------------------------------------- the real local model
@@ -282,7 +283,7 @@ def test_two_sessions_on_the_local_model_keep_their_own_follow_ups(tmp_path: Pat
         for session in sessions:
             assert_no_cross_talk(session, {r.us for r in chosen})
             follow = session.results[1]
-            assert follow is not None and follow["mode"] in ("llm", "extractive"), follow
+            assert follow is not None and follow["mode"] == "computed", follow
             low = session.role.us.split(" – ")[0].lstrip("$")
             assert low in follow["answer"], (session.role.title, follow["answer"])
     finally:

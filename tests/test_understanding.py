@@ -227,3 +227,10 @@ def test_a_job_that_heads_a_section_of_the_index_is_not_outside_the_guide(reader
 
     assert reader.read("edge deployment engineer salary in the UK?").kind == "out_of_scope"
     assert with_note.read("edge deployment engineer salary in the UK?").kind == "general"
+
+
+@pytest.mark.parametrize(("question", "topic"), [("what sort of person makes a good data scientist?", "suits"),
+                                                 ("what do ml engineers make in the uk?", "salary"),
+                                                 ("how much does an ai pm make", "salary")])
+def test_make_is_pay_only_where_money_is_meant(reader, question, topic) -> None:
+    assert reader.read(question).topic == topic
