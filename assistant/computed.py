@@ -187,7 +187,7 @@ def rank_salaries(reading: Reading, roles: Mapping[str, RoleFacts]) -> Computed:
 
 
 def roles_needing(skill: str, roles: Mapping[str, RoleFacts]) -> Computed | None:
-    """The roles whose skills or tasks in the guide mention `skill` ("docker", "runs a/b tests").
+    """The roles whose skills or tasks in the guide mention `skill` ("docker", "deploys models").
 
     A line matches on most of the words asked (prefixes, so "runs" finds "Running"). None when
     no line matches but the words are in the guide (the model reads the prose); a decline when
