@@ -34,6 +34,7 @@ from langchain_core.messages.ai import UsageMetadata
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import Field, model_validator
 
+from assistant import prompts
 from assistant.errors import BackendUnavailable, BadInput, ConfigError
 
 if TYPE_CHECKING:
@@ -120,6 +121,7 @@ def make_chat_model(s: Settings) -> BaseChatModel:
                 n_threads=s.llm_threads,
                 temperature=s.llm_temperature,
                 max_tokens=s.llm_max_tokens,
+                resident_system=prompts.SYSTEM,
             )
         case "openai":
             try:
@@ -276,6 +278,10 @@ class ChatLocalLlama(BaseChatModel):
     max_tokens: int = 200
     stop: list[str] | None = None
     streaming: bool = False
+    # The answer chain's system prompt. llama.cpp reuses its KV cache for the longest prefix
+    # a prompt shares with the previous one; a call under another system prompt (quiz
+    # parsing, a summary) would evict it, so the cache is restored after such calls.
+    resident_system: str | None = None
 
     @property
     def _llm_type(self) -> str:
@@ -343,9 +349,11 @@ class ChatLocalLlama(BaseChatModel):
         llama, lock = self._llama()
         from llama_cpp import LogitsProcessorList
 
-        counter = _TokenCounter()
+        side_call = bool(self.resident_system) and not _opens_with(messages, self.resident_system)
         finish_reason = None
         with lock:
+            counter = _TokenCounter(cached=llama.input_ids[: llama.n_tokens].copy())
+            kept = _KVSnapshot.take(llama) if side_call and _holds_resident(llama) else None
             try:
                 chunks = llama.create_chat_completion(
                     messages=convert_to_openai_messages(messages),
@@ -371,12 +379,17 @@ class ChatLocalLlama(BaseChatModel):
                         "ask a shorter question"
                     ) from exc
                 raise
+            finally:
+                if kept is not None:
+                    kept.restore(llama)
+                _mark_resident(llama, holds=not side_call and bool(self.resident_system))
         # An end-of-generation token is sampled but never returned as text.
         output_tokens = max(counter.calls - (1 if finish_reason == "stop" else 0), 0)
         usage = UsageMetadata(
             input_tokens=counter.prompt_tokens,
             output_tokens=output_tokens,
             total_tokens=counter.prompt_tokens + output_tokens,
+            input_token_details={"cache_read": counter.reused},
         )
         yield ChatGenerationChunk(
             message=AIMessageChunk(
@@ -485,17 +498,85 @@ def llama_kwargs(model_path: str, n_threads: int, n_ctx: int = N_CTX, n_batch: i
 
 class _TokenCounter:
     """A llama.cpp logits processor that only counts: its first call sees the whole
-    prompt, and it is called once per sampled token."""
+    prompt, and it is called once per sampled token.
 
-    def __init__(self) -> None:
+    `reused` is how many prompt tokens llama.cpp took from its KV cache instead of reading
+    them: the prefix the prompt shares with `cached` (what the cache held before the call),
+    less one, since llama.cpp always evaluates at least the prompt's last token.
+    """
+
+    def __init__(self, cached: Any = ()) -> None:
+        self.cached = list(cached)
         self.prompt_tokens = 0
+        self.reused = 0
         self.calls = 0
 
     def __call__(self, input_ids: Any, scores: Any) -> Any:
         if self.calls == 0:
-            self.prompt_tokens = len(input_ids)
+            prompt = list(input_ids)
+            self.prompt_tokens = len(prompt)
+            shared = 0
+            for a, b in zip(self.cached, prompt, strict=False):
+                if a != b:
+                    break
+                shared += 1
+            self.reused = min(shared, max(self.prompt_tokens - 1, 0))
         self.calls += 1
         return scores
+
+
+class _KVSnapshot:
+    """llama.cpp's context state (the KV cache and the tokens it holds), to put back after a
+    call that would otherwise evict the answer prompt's cached prefix. Only the KV cells in
+    use are copied (about 30 KB per token for the 1.5B model), not llama-cpp-python's logits."""
+
+    def __init__(self, state: bytes, input_ids: Any, n_tokens: int) -> None:
+        self.state = state
+        self.input_ids = input_ids
+        self.n_tokens = n_tokens
+
+    @classmethod
+    def take(cls, llama: Any) -> _KVSnapshot:
+        import ctypes
+
+        import llama_cpp
+
+        size = llama_cpp.llama_state_get_size(llama.ctx)
+        buffer = (ctypes.c_uint8 * int(size))()
+        written = llama_cpp.llama_state_get_data(llama.ctx, buffer, size)
+        return cls(ctypes.string_at(buffer, int(written)), llama.input_ids[: llama.n_tokens].copy(), llama.n_tokens)
+
+    def restore(self, llama: Any) -> None:
+        import ctypes
+
+        import llama_cpp
+
+        buffer = (ctypes.c_uint8 * len(self.state)).from_buffer_copy(self.state)
+        if llama_cpp.llama_state_set_data(llama.ctx, buffer, len(self.state)) != len(self.state):
+            logger.warning("could not restore llama.cpp's KV cache; the next answer reads its prompt again")
+            llama.reset()
+            return
+        llama.input_ids[: self.n_tokens] = self.input_ids
+        llama.n_tokens = self.n_tokens
+
+
+# Which loaded llama.cpp contexts hold the answer chain's prompt in their KV cache (by id).
+_RESIDENT: set[int] = set()
+
+
+def _holds_resident(llama: Any) -> bool:
+    return id(llama) in _RESIDENT and llama.n_tokens > 0
+
+
+def _mark_resident(llama: Any, *, holds: bool) -> None:
+    if holds:
+        _RESIDENT.add(id(llama))
+    elif not _holds_resident(llama):
+        _RESIDENT.discard(id(llama))
+
+
+def _opens_with(messages: Sequence[BaseMessage], system: str) -> bool:
+    return bool(messages) and isinstance(messages[0], SystemMessage) and messages[0].text == system
 
 
 def _cycle(replies: list[str]) -> Iterator[str]:

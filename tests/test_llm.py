@@ -434,3 +434,40 @@ class TestChatLocalLlamaStandardIntegration(ChatModelIntegrationTests):
             "model_name": "Qwen2.5-Coder-1.5B-Instruct Q4_K_M",
             "max_tokens": 8,
         }
+
+
+@pytest.mark.integration
+def test_real_model_keeps_the_answer_prefix_cached_across_a_side_call(
+    real_model: tuple[llm.ChatLocalLlama, str],
+) -> None:
+    """An answer's system prompt stays in llama.cpp's KV cache after a call under another
+    system prompt (quiz parsing, a summary): the next answer reads only what follows it."""
+    model, _ = real_model
+    from assistant import prompts
+
+    resident = model.model_copy(update={"resident_system": prompts.SYSTEM})
+
+    def answer(question: str) -> dict:
+        body = prompts.USER.format(sources="[1] ML Engineer / Skills\nPython, PyTorch, cloud.", question=question)
+        chunks = list(resident.stream([SystemMessage(prompts.SYSTEM), HumanMessage(body)], max_tokens=2))
+        return chunks[-1].usage_metadata
+
+    answer("Does an ML engineer need Python?")
+    side = list(resident.stream([SystemMessage("Reply in JSON."), HumanMessage("I like code.")], max_tokens=2))
+    after = answer("Does an ML engineer need SQL?")
+
+    assert side[-1].usage_metadata["input_token_details"]["cache_read"] < 10
+    system_tokens = len(model.load().tokenize(prompts.SYSTEM.encode(), add_bos=False))
+    assert after["input_token_details"]["cache_read"] > system_tokens
+    assert after["input_tokens"] - after["input_token_details"]["cache_read"] < after["input_tokens"] / 3
+
+
+def test_token_counter_reports_the_prefix_llama_cpp_reuses() -> None:
+    counter = llm._TokenCounter(cached=[1, 2, 3, 4, 9])
+    counter([1, 2, 3, 4, 5, 6], None)
+    counter([1, 2, 3, 4, 5, 6, 7], None)
+
+    assert (counter.prompt_tokens, counter.reused, counter.calls) == (6, 4, 2)
+    whole = llm._TokenCounter(cached=[1, 2, 3])
+    whole([1, 2, 3], None)
+    assert whole.reused == 2  # llama.cpp always reads the prompt's last token again
