@@ -87,6 +87,7 @@ class Assistant:
         self.roles = roles
         self.guide_text = guide_text
         self.model_name = model_name or type(chat_model).__name__
+        self.context_by_need = True  # False: the best passages within the token budget (for comparisons)
         self.reader = QuestionReader(roles, guide_text, getattr(search, "embeddings", None),
                                      headings=getattr(search, "citations", None))
 
@@ -132,7 +133,7 @@ class Assistant:
             yield self._final(self._decline_text(), [], started, declined=True, mode="declined",
                               query=reading.query, retrieved=retrieved, reason="out_of_scope", reading=reading)
             return
-        context = fit_budget(_close_to_best(hits), self.settings.context_tokens, self.settings.top_k)
+        context = self._context(reading, hits)
         sources = [_source(n, h) for n, h in enumerate(context, start=1)]
         texts = [h.text for h in context]
         messages = [SystemMessage(prompts.SYSTEM), HumanMessage(prompts.USER.format(
@@ -255,6 +256,27 @@ class Assistant:
                     merged.append(hits[rank])
         return merged
 
+    def _context(self, reading: Reading, hits: list[Hit]) -> list[Hit]:
+        """What the model reads. A question about named roles gets each role's passage for the
+        section asked about (or its best passage), plus one more passage: the next best of those
+        roles (another section may hold the answer: "without a PhD?" is in how to break in).
+        Anything else gets the best passages within the token budget. The model reads ~80 prompt
+        tokens a second on 2 cores, so every passage costs time."""
+        ranked = _close_to_best(hits)
+        if not self.context_by_need or not reading.roles:
+            return fit_budget(ranked, self.settings.context_tokens, self.settings.top_k)
+        section = TOPIC_SECTION.get(reading.topic or "")
+        asked = list(reading.roles[:3])
+        chosen: list[Hit] = []
+        for role in asked:
+            own = [h for h in hits if h.metadata.get("role") == role]
+            in_section = [h for h in own if section and _in_section(h, section)]
+            chosen += in_section[:1] or own[:1]
+        if not chosen:
+            return fit_budget(ranked, self.settings.context_tokens, self.settings.top_k)
+        extra = next((h for h in hits if h not in chosen and h.metadata.get("role") in asked), None)
+        return fit_budget(chosen + ([extra] if extra else []), self.settings.context_tokens, self.settings.top_k)
+
     def _relevant(self, reading: Reading, hits: list[Hit]) -> bool:
         """The relevance gate: retrieval scores decide, never the model. A question about a
         role of the guide (asked or carried over from the conversation) is in scope."""
@@ -265,18 +287,21 @@ class Assistant:
         return max(h.dense for h in hits) >= self.settings.relevance_threshold
 
     def _recommend(self, question: str, started: float) -> Iterator[StreamEvent]:
-        from assistant.recommend import answer_path_request
+        """Cards first (no model call), then the model's refinements and summary replace them."""
+        from assistant.recommend import stream_path_request
 
-        text, cards = answer_path_request(question, self.roles, self.chat_model,
-                                          check=lambda a, s: grounding.problems(a, s, self.guide_text))
+        text, cards, ttft = "", [], None
+        for text, cards in stream_path_request(question, self.roles, self.chat_model,
+                                               check=lambda a, s: grounding.problems(a, s, self.guide_text)):
+            yield StreamEvent(token=text, replace=ttft is not None)
+            ttft = ttft if ttft is not None else time.perf_counter() - started
         sources: list[dict] = []
         for card in cards:
             for src in card.sources:
                 if src["id"] not in {s["id"] for s in sources}:
                     sources.append(src)
         sources.sort(key=lambda s: s["id"])
-        yield StreamEvent(token=text)
-        yield self._final(text, sources, started, mode="recommendation", query=question)
+        yield self._final(text, sources, started, mode="recommendation", query=question, ttft=ttft)
 
     def _decline_text(self, foreign: tuple[str, ...] = ()) -> str:
         detailed = [r.title for r in self.roles.values() if r.detailed]
@@ -391,6 +416,10 @@ def _close_to_best(hits: list[Hit], margin: float = 0.25) -> list[Hit]:
         return hits
     best = max(h.dense for h in hits)
     return [h for h in hits if h.dense >= best - margin]
+
+
+def _in_section(hit: Hit, section: str) -> bool:
+    return any(str(hit.metadata.get(key, "")).startswith(section) for key in ("section", "citation"))
 
 
 def _source(n: int, hit: Hit) -> dict:

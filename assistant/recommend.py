@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -285,9 +285,9 @@ def build_cards(answers: QuizAnswers, roles: Mapping[str, RoleFacts], top_n: int
     return cards
 
 
-def render_markdown(cards: list[RoleCard], answers: QuizAnswers) -> str:
+def render_markdown(cards: list[RoleCard], answers: QuizAnswers, summary: str | None = None) -> str:
     """The cards as markdown for the chat and the CLI: numbered roles with fit, reasons,
-    salary, skills to learn, how to break in, and the sources as [n]."""
+    salary, skills to learn, how to break in, the personal summary if any, and the sources as [n]."""
     if not cards:
         return "I could not rank any roles: the guide's role files are missing."
     lines = [f"**Your AI career paths, from the guide's quiz** ({_describe(answers)})", ""]
@@ -321,6 +321,8 @@ def render_markdown(cards: list[RoleCard], answers: QuizAnswers) -> str:
                 )
             lines.append(f"- **How to break in:** {card.break_in}{_refs(card.cites.get('break_in'))}")
         lines.append("")
+    if summary:
+        lines += [f"**For you:** {summary.strip()}", ""]
     seen: set[int] = set()
     lines.append("**Sources**")
     for card in cards:
@@ -472,16 +474,49 @@ def answer_path_request(
     check: Callable[[str, list[str]], list[str]] | None = None,
     top_n: int = 3,
 ) -> tuple[str, list[RoleCard]]:
-    """The chat's reply to a path request: the cards as markdown, led by a grounded summary
-    when a model and a check are given."""
-    answers = answers_from_description(question, chat_model)
-    cards = build_cards(answers, roles, top_n=top_n)
-    text = render_markdown(cards, answers)
+    """The chat's reply to a path request: the cards as markdown, with a grounded summary
+    after them when a model and a check are given (the last step of `stream_path_request`)."""
+    text, cards = "", []
+    for text, cards in stream_path_request(question, roles, chat_model, check, top_n):
+        pass
+    return text, cards
+
+
+def stream_path_request(
+    question: str,
+    roles: Mapping[str, RoleFacts],
+    chat_model: BaseChatModel | None,
+    check: Callable[[str, list[str]], list[str]] | None = None,
+    top_n: int = 3,
+) -> Iterator[tuple[str, list[RoleCard]]]:
+    """The reply to a path request as it improves: first the cards from what the text says
+    outright (no model call, so they show at once); then, only if the model's reading of the
+    text changes the answers, the cards again; then the cards with the personal summary.
+    Each yield is the whole reply so far; a reply equal to the previous one is not yielded."""
+    stated = answers_from_description(question, None)
+    cards = build_cards(stated, roles, top_n=top_n)
+    text = render_markdown(cards, stated)
+    yield text, cards
+    answers = stated
+    if chat_model is not None and model_can_add(question):
+        answers = answers_from_description(question, chat_model)
+        if answers != stated:
+            cards = build_cards(answers, roles, top_n=top_n)
+            if render_markdown(cards, answers) != text:
+                text = render_markdown(cards, answers)
+                yield text, cards
     if check is not None:
         summary = personal_summary(cards, answers, chat_model, check)
         if summary:
-            text = f"{summary}\n\n{text}"
-    return text, cards
+            yield render_markdown(cards, answers, summary), cards
+
+
+def model_can_add(text: str) -> bool:
+    """Could the model's reading of `text` change its quiz answers? Only where the text
+    touches a question's subject without answering it outright, or says what the person
+    does without naming a background the guide knows."""
+    open_question = any(_keyword_answer(text, key) is None and _TOPIC_CUES[key].search(text) for key in _FALLBACK)
+    return open_question or (parse_background(text) == "other" and _describes_self(text))
 
 
 # --------------------------------------------------------------------------- helpers

@@ -40,6 +40,7 @@ DS_UK = "How much does a Data Scientist earn in the UK?"  # computed from the ro
 # Yes/no questions take the model path: these exercise the prompt, the stream and the checks.
 DS_UK_LLM = "Is a Data Scientist in the UK well paid?"
 MLOPS_LLM = "Does an MLOps engineer need Kubernetes?"
+GENERAL_LLM = "Which skills matter across all the paths?"  # no role: the best passages within the budget
 DS_HISTORY = [
     {"role": "user", "content": DS_UK},
     {"role": "assistant", "content": "In the UK a Data Scientist earns £50,000 – £100,000 [1]."},
@@ -474,7 +475,7 @@ def test_a_smaller_budget_sends_less(make_assistant) -> None:
     sizes = []
     for budget in (700, 200, 80):
         model = ScriptedChatModel(replies=["See the guide [1]."])
-        make_assistant(model, context_tokens=budget).answer(MLOPS_LLM)
+        make_assistant(model, context_tokens=budget).answer(GENERAL_LLM)
         sizes.append(estimate_tokens(prompt_text(model)[1]))
 
     assert sizes[0] > sizes[1] > sizes[2]
@@ -496,9 +497,30 @@ def prompt_text_has_sources(messages: list[BaseMessage]) -> bool:
 
 def test_top_k_caps_the_number_of_sources(make_assistant) -> None:
     model = ScriptedChatModel(replies=["See the guide [1]."])
-    make_assistant(model, context_tokens=5000, top_k=2).answer(MLOPS_LLM)
+    make_assistant(model, context_tokens=5000, top_k=2).answer(GENERAL_LLM)
 
     assert len(prompt_sources(prompt_text(model)[1])) == 2
+
+
+def test_a_question_about_a_roles_section_sends_that_section_not_the_budget(make_assistant) -> None:
+    by_need, by_budget = ScriptedChatModel(replies=["See [1]."]), ScriptedChatModel(replies=["See [1]."])
+    make_assistant(by_need, context_tokens=5000).answer(MLOPS_LLM)
+    wide = make_assistant(by_budget, context_tokens=5000)
+    wide.context_by_need = False
+    wide.answer(MLOPS_LLM)
+
+    sent = prompt_sources(prompt_text(by_need)[1])
+    assert sent[0].startswith("MLOps / AI Infrastructure Engineer / Skills")
+    assert len(sent) <= 2  # the section, plus at most one passage with a word of the question it lacks
+    assert estimate_tokens(prompt_text(by_need)[1]) < estimate_tokens(prompt_text(by_budget)[1])
+
+
+def test_a_comparison_sends_each_roles_own_passage(make_assistant) -> None:
+    model = ScriptedChatModel(replies=["See [1]."])
+    make_assistant(model).answer("Does a Data Scientist code as much as a Machine Learning Engineer?")
+
+    sent = [s.split(" / ")[0] for s in prompt_sources(prompt_text(model)[1])]
+    assert {"Data Scientist", "Machine Learning Engineer"} <= set(sent)
 
 
 # --------------------------------------------------------------------------- prompt injection

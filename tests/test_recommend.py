@@ -19,6 +19,8 @@ from assistant.recommend import (
     NO_PROFILE,
     RoleCard,
     answer_path_request,
+    model_can_add,
+    stream_path_request,
     answers_from_description,
     build_cards,
     is_path_request,
@@ -500,18 +502,41 @@ def test_summary_is_none_without_a_model_or_when_it_fails(guide):
 
 
 def test_answer_path_request_in_chat(guide):
-    chat = FakeListChatModel(
-        responses=[
-            '{"code": false, "research": false, "stakeholders": true, "background": "writer/communications"}',
-            "A good fit for you is Prompt Engineer / AI Solutions Specialist [4].",
-        ]
-    )
+    # The text names a background and touches no quiz subject it leaves open: the model is
+    # asked only for the summary, which follows the cards.
+    chat = FakeListChatModel(responses=["A good fit for you is Prompt Engineer / AI Solutions Specialist [4]."])
     question = "I'm a teacher who loves writing, what AI role suits me?"
     assert is_path_request(question)
     text, cards = answer_path_request(question, guide, chat, check=lambda s, t: [])
     assert isinstance(cards[0], RoleCard) and cards[0].role == PE
-    assert text.startswith("A good fit for you")
-    assert f"### 1. {PE}" in text
+    assert "**For you:** A good fit for you" in text
+    assert text.index(f"### 1. {PE}") < text.index("**For you:**") < text.index("**Sources**")
+
+
+def test_a_path_request_shows_the_stated_cards_before_any_model_call(guide):
+    calls: list[str] = []
+
+    class Counting(FakeListChatModel):
+        def _call(self, *args, **kwargs):
+            calls.append("call")
+            return super()._call(*args, **kwargs)
+
+    chat = Counting(responses=['{"code": true, "research": false, "stakeholders": false, "background": null}',
+                               "You would enjoy it [1]."])
+    question = "I write python scripts at work, which AI path should I pick?"
+    assert model_can_add(question)
+    steps = stream_path_request(question, guide, chat, check=lambda s, t: [])
+    first, _ = next(steps)
+    assert not calls and "### 1." in first
+    rest = [text for text, _ in steps]
+    assert len(calls) == 2
+    assert rest and "loves code: yes" in rest[0] and "loves code: not said" in first
+
+
+def test_the_model_is_not_asked_what_the_text_already_says():
+    assert not model_can_add("I love coding, hate research and avoid meetings. I'm a software engineer.")
+    assert model_can_add("I'm into research but which path fits me?")  # a research cue, no outright answer
+    assert model_can_add("I turn complicated topics into clear articles. What should I do?")
 
 
 # --------------------------------------------------------------------------- the real model
