@@ -93,6 +93,10 @@ def _build_parser() -> argparse.ArgumentParser:
                                    "peak RSS, start-up.")
     p.add_argument("--out", type=Path, default=Path("evals/out/bench"))
     p.add_argument("--quick", action="store_true", help="fewer repetitions")
+    p.add_argument("--parts", nargs="+", choices=["ingest", "retrieval", "llm", "startup", "user"], default=None,
+                   help="measure only these parts (default: all)")
+    p.add_argument("--sets", nargs="+", default=None,
+                   help="eval sets for the user-view first-token part (default: gold dev)")
     p.add_argument("--library", type=Path, default=None,
                    help="library to ingest (default: ../shared/corpus/ai-educademy, plus corpus/)")
     p.add_argument("--thresholds", type=Path, default=None,

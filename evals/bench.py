@@ -50,7 +50,9 @@ LLM_QUESTIONS = (
     "Can a writer become a prompt engineer?",
 )
 STARTUP_QUESTION = "Does a Data Scientist need to know SQL?"
-RATIO_KEYS = ("ingest_overhead", "reingest_fraction", "ttft_overhead", "retrieval_p50_ms")
+RATIO_KEYS = ("ingest_overhead", "reingest_fraction", "ttft_overhead", "retrieval_p50_ms",
+              "user_ttft_ratio", "user_latency_p50_s", "cards_ttft_p50_s", "app_peak_rss_mb")
+PARTS = ("ingest", "retrieval", "llm", "startup", "user")
 
 
 @dataclass
@@ -59,6 +61,12 @@ class BenchOptions:
     library: Path
     quick: bool = False
     thresholds: Path | None = None
+    parts: tuple[str, ...] = PARTS
+    sets: tuple[str, ...] = ("gold", "dev")
+
+    @property
+    def user_questions(self) -> int | None:
+        return 4 if self.quick else None  # per set; None: every question
 
     @property
     def ingest_reps(self) -> int:
@@ -92,6 +100,8 @@ def run_bench_command(args: argparse.Namespace, settings: Settings) -> int:
         library=library,
         quick=bool(getattr(args, "quick", False)),
         thresholds=Path(getattr(args, "thresholds", None) or THRESHOLDS),
+        parts=tuple(getattr(args, "parts", None) or PARTS),
+        sets=tuple(getattr(args, "sets", None) or ("gold", "dev")),
     )
     result = run_bench(options, settings)
     paths = write_bench(result, options.out)
@@ -121,18 +131,30 @@ def run_bench(options: BenchOptions, settings: Settings) -> dict[str, Any]:
     index_settings = settings.model_copy(
         update={"chroma_dir": Path(settings.data_dir) / BENCH_FOLDER / "haystack", "chroma_host": None}
     )
+    if "ingest" in options.parts or "retrieval" in options.parts:
+        result["ingest"], collection = _bench_ingest(paths, index_settings, embeddings, options)
+        result["reingest"] = _bench_reingest(paths, index_settings, embeddings, options, result["ingest"])
+        result["retrieval"] = _bench_retrieval(collection, embeddings, options)
+    if "llm" in options.parts:
+        result["llm"] = _bench_llm(settings, options)
+    if "user" in options.parts:
+        from evals.latency import pooled, run_user_view
 
-    result["ingest"], collection = _bench_ingest(paths, index_settings, embeddings, options)
-    result["reingest"] = _bench_reingest(paths, index_settings, embeddings, options, result["ingest"])
-    result["retrieval"] = _bench_retrieval(collection, embeddings, options)
-    result["llm"] = _bench_llm(settings, options)
-    result["startup"] = _bench_startup(settings)
+        result["user_view"] = run_user_view(settings, options.sets, options.user_questions)
+        result["user_view"]["pooled"] = pooled(result["user_view"])
+    if "startup" in options.parts:
+        result["startup"] = _bench_startup(settings)
     result["bench_process_peak_rss_mb"] = _peak_rss_mb()
+    user = result.get("user_view", {}).get("pooled", {})
     result["ratios"] = {
-        "ingest_overhead": result["ingest"]["overhead"],
-        "reingest_fraction": result["reingest"]["fraction_of_first_ingest"],
-        "ttft_overhead": result["llm"].get("ttft_overhead"),
-        "retrieval_p50_ms": result["retrieval"]["search_p50_ms"],
+        "ingest_overhead": result.get("ingest", {}).get("overhead"),
+        "reingest_fraction": result.get("reingest", {}).get("fraction_of_first_ingest"),
+        "ttft_overhead": result.get("llm", {}).get("ttft_overhead"),
+        "retrieval_p50_ms": result.get("retrieval", {}).get("search_p50_ms"),
+        "user_ttft_ratio": user.get("user_ttft_ratio"),
+        "user_latency_p50_s": user.get("user_latency_p50_s"),
+        "cards_ttft_p50_s": user.get("cards_ttft_p50_s"),
+        "app_peak_rss_mb": result.get("startup", {}).get("peak_rss_mb"),
     }
     result["checks"] = _checks(result["ratios"], settings, options.thresholds)
     result["environment"]["load_average_end"] = _load_average()
@@ -149,33 +171,35 @@ def write_bench(result: dict[str, Any], out: Path) -> list[Path]:
 
 
 def summary_text(result: dict[str, Any]) -> str:
-    i, r, q, llm, st = (
-        result["ingest"],
-        result["reingest"],
-        result["retrieval"],
-        result["llm"],
-        result["startup"],
-    )
-    lines = [
-        f"ingest: {i['chunks']} chunks from {i['files']} files in {i['ingest_s']:.1f} s "
-        f"({i['chunks_per_s']:.1f} chunks/s); raw encode {i['encode_s']:.1f} s; "
-        f"overhead {i['overhead']:.3f}x",
-        f"unchanged re-ingest: {r['seconds']:.2f} s = {r['fraction_of_first_ingest']:.2%} "
-        "of the first ingest",
-        f"retrieval on {q['chunks']} chunks: p50 {q['search_p50_ms']:.1f} ms, "
-        f"p95 {q['search_p95_ms']:.1f} ms "
-        f"(query embedding p50 {q['embed_p50_ms']:.1f} ms)",
-    ]
+    i, r, q = result.get("ingest"), result.get("reingest"), result.get("retrieval")
+    llm, st, user = result.get("llm", {}), result.get("startup"), result.get("user_view", {}).get("pooled")
+    lines = []
+    if i and r and q:
+        lines += [
+            f"ingest: {i['chunks']} chunks from {i['files']} files in {i['ingest_s']:.1f} s "
+            f"({i['chunks_per_s']:.1f} chunks/s); raw encode {i['encode_s']:.1f} s; "
+            f"overhead {i['overhead']:.3f}x",
+            f"unchanged re-ingest: {r['seconds']:.2f} s = {r['fraction_of_first_ingest']:.2%} "
+            "of the first ingest",
+            f"retrieval on {q['chunks']} chunks: p50 {q['search_p50_ms']:.1f} ms, "
+            f"p95 {q['search_p95_ms']:.1f} ms "
+            f"(query embedding p50 {q['embed_p50_ms']:.1f} ms)",
+        ]
     if llm.get("ttft_overhead") is not None:
         lines.append(
             f"first token: chain {llm['chain_ttft_p50_s']:.2f} s vs bare {llm['bare_ttft_p50_s']:.2f} s "
             f"(overhead {llm['ttft_overhead']:.3f}x); generation {llm['chain_tokens_per_s']:.1f} vs "
             f"{llm['bare_tokens_per_s']:.1f} tokens/s"
         )
-    lines.append(
-        f"start-up: first answer {st.get('wall_s', float('nan')):.1f} s after launch; "
-        f"peak RSS {st.get('peak_rss_mb', float('nan')):.0f} MB"
-    )
+    if user:
+        lines.append(f"as a user sees it: first token ours/naive p50 {_fmt(user['user_ttft_ratio'])}x; "
+                     f"full answer p50 {_fmt(user['user_latency_p50_s'])} s; "
+                     f"quiz cards in the chat p50 {_fmt(user['cards_ttft_p50_s'])} s")
+    if st:
+        lines.append(
+            f"start-up: first answer {st.get('wall_s', float('nan')):.1f} s after launch; "
+            f"peak RSS {st.get('peak_rss_mb', float('nan')):.0f} MB"
+        )
     for c in result["checks"]:
         state = "not checked" if not c["checked"] else ("ok" if c["passed"] else "FAILED")
         lines.append(f"  {c['metric']}: {_fmt(c['value'])} (target {c['rule']}): {state}")
@@ -209,6 +233,30 @@ def render_markdown(result: dict[str, Any]) -> str:
         ],
     )
 
+    if "user_view" in result:
+        from evals.latency import add_tables
+
+        doc.heading("First token as a user sees it (ours vs naive, same questions, same run)")
+        add_tables(doc, result["user_view"])
+        doc.para(_USER_METHOD)
+    if "ingest" in result:
+        _ingest_sections(doc, result)
+    if "llm" in result:
+        _llm_section(doc, result["llm"])
+    if "startup" in result:
+        st = result["startup"]
+        doc.heading("Start-up and memory")
+        doc.table(["", "value"], [[k, _fmt(v)] for k, v in st.items()])
+    doc.para(
+        f"Peak RSS of this benchmark process (ingest of the library, models loaded): "
+        f"{result['bench_process_peak_rss_mb']:.0f} MB."
+    )
+    doc.heading("How this was measured")
+    doc.bullets(_METHOD)
+    return doc.to_markdown()
+
+
+def _ingest_sections(doc: Any, result: dict[str, Any]) -> None:
     i = result["ingest"]
     doc.heading("Ingest vs raw encode")
     doc.table(
@@ -265,7 +313,9 @@ def render_markdown(result: dict[str, Any]) -> str:
             ),
         ],
     )
-    llm = result["llm"]
+
+
+def _llm_section(doc: Any, llm: dict[str, Any]) -> None:
     doc.heading("Chain vs bare model")
     if llm.get("pairs"):
         doc.table(
@@ -290,6 +340,8 @@ def render_markdown(result: dict[str, Any]) -> str:
                     _fmt(llm["tokens_per_s_ratio"]),
                 ],
                 ["prompt tokens p50", "", _fmt(llm.get("prompt_tokens_p50")), ""],
+                ["prompt tokens read p50 (the rest came from the KV cache)", _fmt(llm.get("chain_read_p50")),
+                 _fmt(llm.get("bare_read_p50")), ""],
             ],
         )
         doc.table(
@@ -307,16 +359,6 @@ def render_markdown(result: dict[str, Any]) -> str:
             ],
         )
     doc.para(llm["method"])
-    st = result["startup"]
-    doc.heading("Start-up and memory")
-    doc.table(["", "value"], [[k, _fmt(v)] for k, v in st.items()])
-    doc.para(
-        f"Peak RSS of this benchmark process (ingest of the library, models loaded): "
-        f"{result['bench_process_peak_rss_mb']:.0f} MB."
-    )
-    doc.heading("How this was measured")
-    doc.bullets(_METHOD)
-    return doc.to_markdown()
 
 
 # --------------------------------------------------------------------------- the measurements
@@ -453,9 +495,22 @@ def _bench_llm(settings: Settings, options: BenchOptions) -> dict:
     local = isinstance(chat_model, ChatLocalLlama)
     llama = chat_model.load() if local else None
 
+    prefix = None
+    if llama is not None:
+        from langchain_core.messages import HumanMessage, SystemMessage
+
+        from assistant import prompts
+        from assistant.llm import _KVSnapshot
+
+        chat_model.invoke([SystemMessage(prompts.SYSTEM),
+                           HumanMessage(prompts.USER.format(sources="", question="Hello"))], max_tokens=1)
+        prefix = _KVSnapshot.take(llama)
+
     def cold() -> None:
-        if llama is not None:
-            llama.reset()  # forget the KV cache: the next prompt is read from its first token
+        # Both sides start from the state a question meets in the running app: the system
+        # prompt in llama.cpp's KV cache (the app reads it once at start), nothing else.
+        if prefix is not None:
+            prefix.restore(llama)
 
     def messages_for(question: str) -> list[BaseMessage] | None:
         recorder = ScriptedChatModel(replies=["(recording the prompt) [1]"])
@@ -481,7 +536,9 @@ def _bench_llm(settings: Settings, options: BenchOptions) -> dict:
                 if chunk["choices"][0].get("delta", {}).get("content"):
                     timer.token()
             # llama.cpp now holds the prompt plus what it generated (about one token per piece).
-            return {**timer.result(first_visible=timer.first), "prompt_tokens": llama.n_tokens - timer.count}
+            prompt_tokens = llama.n_tokens - timer.count
+            return {**timer.result(first_visible=timer.first), "prompt_tokens": prompt_tokens,
+                    "read": prompt_tokens - _shared_prefix(prefix.input_ids, llama.input_ids[:prompt_tokens])}
         for _ in stream_text(chat_model, messages):
             timer.token()
         return timer.result(first_visible=timer.first)
@@ -498,7 +555,7 @@ def _bench_llm(settings: Settings, options: BenchOptions) -> dict:
                     first_visible = time.perf_counter()
         finally:
             chat_model.callbacks = None
-        return timer.result(first_visible=first_visible)
+        return {**timer.result(first_visible=first_visible), "read": timer.read}
 
     chain(LLM_QUESTIONS[0])  # warm up (not timed): model load, embeddings, BM25 index
     pairs = []
@@ -525,6 +582,8 @@ def _bench_llm(settings: Settings, options: BenchOptions) -> dict:
                 "chain_generation_s": c["generation_s"],
                 "bare_generation_s": b["generation_s"],
                 "prompt_tokens": b.get("prompt_tokens"),
+                "chain_read": c.get("read"),
+                "bare_read": b.get("read"),
             }
         )
     result: dict[str, Any] = {
@@ -545,6 +604,9 @@ def _bench_llm(settings: Settings, options: BenchOptions) -> dict:
         )
     prompts = [p["prompt_tokens"] for p in pairs if p.get("prompt_tokens")]
     result["prompt_tokens_p50"] = statistics.median(prompts) if prompts else None
+    for side in ("chain", "bare"):
+        read = [p[f"{side}_read"] for p in pairs if p.get(f"{side}_read") is not None]
+        result[f"{side}_read_p50"] = statistics.median(read) if read else None
     rates = [p for p in pairs if p["chain_generation_s"] and p["bare_generation_s"]]
     if rates:
         # Pooled over the questions (tokens after the first / time after the first token):
@@ -601,6 +663,15 @@ class _TokenTimer(BaseCallbackHandler):
         self.first: float | None = None
         self.last: float | None = None
         self.count = 0
+        self.read: int | None = None  # prompt tokens llama.cpp read (not from its KV cache)
+
+    def on_llm_end(self, response: Any, **kwargs: Any) -> None:
+        for generations in response.generations:
+            for generation in generations:
+                usage = getattr(getattr(generation, "message", None), "usage_metadata", None) or {}
+                if usage.get("input_tokens"):
+                    cached = (usage.get("input_token_details") or {}).get("cache_read", 0)
+                    self.read = usage["input_tokens"] - cached
 
     def begin(self) -> None:
         self.started = time.perf_counter()
@@ -628,6 +699,15 @@ class _TokenTimer(BaseCallbackHandler):
             "tokens_per_s": None if rate is None else round(rate, 2),
             "generation_s": None if rate is None else round(self.last - self.first, 4),
         }
+
+
+def _shared_prefix(a: Any, b: Any) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
 
 
 def _torch_encoder(embeddings: Any) -> bool:
@@ -661,6 +741,10 @@ def _checks(ratios: dict[str, float | None], settings: Settings, thresholds: Pat
         "reingest_fraction": None if real_embeddings else "fake embeddings",
         "retrieval_p50_ms": None if real_embeddings else "fake embeddings",
         "ttft_overhead": None if real_llm else f"{settings.llm_backend} backend, not llama.cpp",
+        "user_ttft_ratio": None if real_llm and real_embeddings else "fake backends",
+        "user_latency_p50_s": None if real_llm and real_embeddings else "fake backends",
+        "cards_ttft_p50_s": None if real_llm and real_embeddings else "fake backends",
+        "app_peak_rss_mb": None if real_llm and real_embeddings else "fake backends",
     }
     checks = []
     for metric in RATIO_KEYS:
@@ -744,7 +828,20 @@ _BASELINES = {
     "reingest_fraction": "the first (full) ingest",
     "ttft_overhead": "bare llama.cpp create_chat_completion, same messages",
     "retrieval_p50_ms": "absolute (ms)",
+    "user_ttft_ratio": "naive, same questions (gold + dev), same run",
+    "user_latency_p50_s": "absolute (s), every mode",
+    "cards_ttft_p50_s": "absolute (s), path requests typed in the chat",
+    "app_peak_rss_mb": "absolute (MB), a fresh app process",
 }
+_USER_METHOD = (
+    "Every question of the sets goes through the shipped chain and through the naive baseline, "
+    "alternating which goes first, in one process with one model object. First token is the first "
+    "text a user would see: for ours the first streamed event, whatever the mode (computed and "
+    "declined answers, the quiz cards of a path request, or the model's first checked words); for "
+    "naive its first model token. Both run warm: models loaded and the chain's system prompt in "
+    "llama.cpp's KV cache, as in the running app. Prompt tokens read = prompt tokens minus those "
+    "llama.cpp reused from its KV cache (the prefix shared with what the cache held)."
+)
 _LLM_METHOD = (
     "Each question is first run through the chain with a recording fake model to capture the exact "
     "messages the chain sends. Then the chain (retrieval, gate, prompt, ChatLocalLlama streaming, figure "

@@ -63,6 +63,9 @@ def test_quick_bench_writes_json_and_markdown_with_sane_ratios(
     assert 50 < startup["peak_rss_mb"] < 8000
 
     assert [c["metric"] for c in data["checks"]] == list(bench.RATIO_KEYS)
+    user = data["user_view"]
+    assert set(user["sets"]) == {"gold", "dev"} and all(s["items"] == 4 for s in user["sets"].values())
+    assert all(r["ours_ttft_s"] is not None and r["naive_ttft_s"] is not None for s in user["sets"].values() for r in s["rows"])
     assert not any(c["checked"] for c in data["checks"])  # fake backends prove nothing about speed
 
     md = (tmp_path / "bench" / "bench.md").read_text(encoding="utf-8")
@@ -72,6 +75,7 @@ def test_quick_bench_writes_json_and_markdown_with_sane_ratios(
         "## Retrieval latency",
         "## Chain vs bare model",
         "## Start-up and memory",
+        "## First token as a user sees it",
     ):
         assert heading in md
 
@@ -83,10 +87,15 @@ def test_bench_checks_ratios_on_the_real_backends(settings: Settings) -> None:
         "reingest_fraction": 0.01,
         "ttft_overhead": 1.05,
         "retrieval_p50_ms": 30.0,
+        "user_ttft_ratio": 0.3,
+        "user_latency_p50_s": 2.0,
+        "cards_ttft_p50_s": 0.5,
+        "app_peak_rss_mb": 2500.0,
     }
     checks = {c["metric"]: c for c in bench._checks(ratios, real, None)}
-    assert all(c["checked"] for c in checks.values())
-    assert {m for m, c in checks.items() if not c["passed"]} == {"ingest_overhead", "retrieval_p50_ms"}
+    assert all(c["checked"] for c in checks.values()) and set(checks) == set(bench.RATIO_KEYS)
+    assert {m for m, c in checks.items() if not c["passed"]} == {"ingest_overhead", "retrieval_p50_ms",
+                                                                   "user_ttft_ratio"}
     fake = {c["metric"]: c for c in bench._checks(ratios, settings, None)}
     assert not any(c["checked"] for c in fake.values())
     assert fake["ttft_overhead"]["why"] == "fake backend, not llama.cpp"
