@@ -858,3 +858,19 @@ def test_a_short_yes_no_verdict_gets_the_guides_deciding_sentence(make_assistant
     quote = result.answer.split("“", 1)[1].split("”", 1)[0]
     assert "code" in quote.lower()
     assert any(quote.rstrip(".") in s["text"] for s in result.sources)
+
+
+def test_a_path_request_in_the_chat_shows_the_cards_before_the_model_is_asked(make_assistant) -> None:
+    model = ScriptedChatModel(replies=['{"code": true, "research": false, "stakeholders": false, "background": null}',
+                                       "It suits you [1]."])
+    stream = make_assistant(model).stream("I write python scripts at work, which AI path should I pick?")
+
+    first = next(stream)
+    assert "### 1." in first.token and not first.replace
+    assert model.prompts == []  # nothing waited for the model
+    rest = list(stream)
+    assert len(model.prompts) == 2  # then the model reads the text, and writes the summary
+    result = rest[-1].result
+    assert result is not None and result.mode == "recommendation"
+    assert result.ttft_s is not None and result.ttft_s < result.latency_s
+    assert screens([first, *rest])[-1] == result.answer
