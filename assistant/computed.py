@@ -50,7 +50,7 @@ def compute(reading: Reading, roles: Mapping[str, RoleFacts]) -> Computed | None
     if silent is not None:
         return silent
     if reading.kind == "ranking" and reading.skill:
-        return roles_needing(reading.skill, roles)
+        return roles_needing(reading.skill, {t: f for t, f in roles.items() if t not in reading.set_aside})
     if reading.kind == "ranking" and reading.topic == "salary":
         return rank_salaries(reading, roles)
     if reading.kind == "comparison" and reading.topic == "salary" and len(facts) >= 2:

@@ -178,3 +178,8 @@ JOB_MODIFIERS_IGNORED = ("a", "an", "the", "ai", "ml", "senior", "junior", "lead
                          "as", "be", "become", "being", "becoming", "to", "for", "of", "and", "or", "vs", "than",
                          "my", "your", "their", "our", "his", "her", "which", "what", "who", "any", "other",
                          "typical", "average", "regular", "remote", "freelance", "tech", "technical", "non-technical")
+
+# Words before a role's name that set it aside rather than ask about it ("even if I'm not a
+# data scientist", "any role other than ML engineer").
+SET_ASIDE = ("not a", "not an", "n't a", "n't an", "other than", "besides", "except", "apart from", "aside from",
+             "rather than being a", "no longer a")

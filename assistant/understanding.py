@@ -67,6 +67,7 @@ class Reading:
     gap: str | None = None             # an attribute the guide never gives ("working hours")
     direction: str | None = None       # "high" | "low" for comparisons and rankings
     skill: str | None = None           # what "which roles need X" asks about
+    set_aside: tuple[str, ...] = ()    # roles named only to be set aside ("other than ML engineer")
     follow_up: bool = False
     yes_no: bool = False
     judgement: bool = False            # asks "how hard", "why": for the model, not a quoted section
@@ -82,7 +83,8 @@ class Reading:
         return {"kind": self.kind, "roles": list(self.roles), "topic": self.topic, "region": self.region,
                 "place": self.place, "foreign": list(self.foreign), "unprofiled": list(self.unprofiled),
                 "gap": self.gap,
-                "direction": self.direction, "skill": self.skill, "follow_up": self.follow_up}
+                "direction": self.direction, "skill": self.skill, "follow_up": self.follow_up,
+                "set_aside": list(self.set_aside)}
 
 
 class QuestionReader:
@@ -129,8 +131,8 @@ class QuestionReader:
             if len(low) < 5 or low in self._known_words or not low.isalpha():
                 return word
             close = difflib.get_close_matches(low, self._vocab, n=1, cutoff=FUZZY_CUTOFF)
-            if not close or close[0].startswith(low) or low.startswith(close[0]):
-                return word  # unknown, or another form of a guide word ("deployment")
+            if not close or close[0] in low or low in close[0]:
+                return word  # unknown, or another form of a guide word ("deployment", "apart")
             return close[0]
 
         return re.sub(r"[A-Za-z]+", swap, text)
@@ -141,36 +143,45 @@ class QuestionReader:
         raw = question.strip()
         text = self.fix_typos(raw)
         low = _normal(text)
-        roles = tuple(r.title for r in find_roles(text, self.roles))
+        named = find_roles(text, self.roles)
+        roles = tuple(r.title for r in named if not self._set_aside(text, r))
         yes_no = bool(YES_NO.search(low))
         if META_REQUEST.search(raw) or _has_any(low, lexicon.META_WORDS):
             return Reading(raw, "meta", text=raw, query=raw, yes_no=yes_no)
         chores = [c for c in _found(low, lexicon.CHORES) if not roles or _asked_of_me(low, c)]
         chores += _found(low, lexicon.OFF_SUBJECTS) + _found(low, lexicon.PRODUCTS)
-        jobs = [j for j in self._other_jobs(text, roles) if not self._heads_a_section(j)]
+        jobs = [j for j in self._other_jobs(text, tuple(r.title for r in named)) if not self._heads_a_section(j)]
         unprofiled = tuple(j for j in jobs if j in self._guide)
         jobs = [j for j in jobs if j not in unprofiled]
         region, place = self._region(text)
         topic = self._topic(low, roles)
         gap = self._gap(low, topic, roles)
         direction = _direction(low)
-        common = dict(question=raw, roles=roles, topic=topic, region=region, place=place, gap=gap,
+        set_aside = tuple(r.title for r in named if r.title not in roles)
+        common = dict(question=raw, roles=roles, set_aside=set_aside, topic=topic, region=region, place=place, gap=gap,
                       direction=direction, yes_no=yes_no, text=raw, unprofiled=unprofiled,
                       judgement=bool(JUDGEMENT.search(low)))
         if chores:
             return Reading(kind="out_of_scope", foreign=tuple(chores), query=raw, **common)
         if not _asks_about_a_topic(low) and (
-                (not roles and _is_path_request(raw, low)) or (topic in {None, "suits"} and _asks_for_me(raw))):
+                (not named and _is_path_request(raw, low)) or (topic in {None, "suits"} and _asks_for_me(raw))):
             return Reading(kind="path_request", query=raw, **common)
         if jobs and not roles:
             return Reading(kind="out_of_scope", foreign=tuple(jobs), query=raw, **common)
-        skill = self._skill(low, roles) if _asks_which_roles(low) and _has_any(low, lexicon.NEED_WORDS) \
+        skill = self._skill(low, tuple(r.title for r in named)) if _asks_which_roles(low) and _has_any(low, lexicon.NEED_WORDS) \
             and not roles and topic != "salary" and not _asks_about_a_topic(low) else None
         kind = _kind(low, roles, unprofiled, topic, direction, region, skill)
         query = raw
         if roles and kind == "role_fact":
             query = f"{roles[0]} {lexicon.TOPIC_LABEL.get(topic or '', topic or '')} {raw}".strip()
         return Reading(kind=kind, foreign=tuple(jobs), skill=skill, query=query, **common)
+
+    def _set_aside(self, text: str, role: RoleFacts) -> bool:
+        """Is every mention of `role` set aside ("even if I'm not a data scientist")?"""
+        mentions = [m for alias in (role.title, *role.aliases) for m in _alias_pattern(alias).finditer(text)]
+        before = [_normal(text[max(0, m.start() - 24):m.start()]) for m in mentions]
+        return bool(mentions) and all(
+            b.endswith(lexicon.SET_ASIDE) or re.sub(r"\s+the$", "", b).endswith(lexicon.SET_ASIDE) for b in before)
 
     def _heads_a_section(self, job: str) -> bool:
         if self._headings is None:
@@ -313,6 +324,10 @@ class QuestionReader:
                                              "something", "anything", "things", "stuff", "someone", "people"}
         for r in roles:
             drop |= {w for w in _WORD.findall(r.lower())}
+            for alias in self.roles[r].aliases if r in self.roles else ():
+                low = _alias_pattern(alias).sub(" ", low)
+        for phrase in lexicon.SET_ASIDE:
+            low = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", " ", low)
         words = [w.strip(".'") for w in _WORD.findall(low)]
         left = [w for w in words if w and w not in drop and len(w) > 1]
         return " ".join(left) if left and len(left) <= 4 else None

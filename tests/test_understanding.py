@@ -234,3 +234,23 @@ def test_a_job_that_heads_a_section_of_the_index_is_not_outside_the_guide(reader
                                                  ("how much does an ai pm make", "salary")])
 def test_make_is_pay_only_where_money_is_meant(reader, question, topic) -> None:
     assert reader.read(question).topic == topic
+
+
+@pytest.mark.parametrize("question, set_aside", [
+    ("Is SQL worth learning for any AI job, even if I'm not a data scientist?", "Data Scientist"),
+    ("Apart from prompt engineers, who needs communication skills?", "Prompt Engineer / AI Solutions Specialist"),
+])
+def test_a_role_named_only_to_be_set_aside_is_not_the_subject(reader, question, set_aside) -> None:
+    reading = reader.read(question)
+    assert set_aside not in reading.roles and set_aside in reading.set_aside
+    assert reading.kind not in {"role_fact", "path_request", "out_of_scope"}
+
+
+def test_which_roles_need_a_skill_leaves_out_the_role_set_aside(reader) -> None:
+    from assistant.computed import compute
+
+    reading = reader.read("Which roles other than the ML engineer need Python?")
+    assert reading.kind == "ranking" and reading.skill == "python"
+    answer = compute(reading, reader.roles)
+    assert answer is not None and "Data Scientist" in answer.text
+    assert "Machine Learning Engineer" not in answer.text
