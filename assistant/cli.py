@@ -43,9 +43,14 @@ def _build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("ingest", help="index guide files (default: corpus/)")
-    p.add_argument("paths", nargs="*", type=Path, help="files or folders (default: the corpus folder)")
-    p.add_argument("--reset", action="store_true", help="rebuild the index from scratch")
+    p = sub.add_parser("ingest", help="index guide files (default: corpus/) and a course library")
+    p.add_argument("paths", nargs="*", type=Path,
+                   help="guide files or folders (default: the corpus folder, unless only --library is given)")
+    p.add_argument("--library", nargs="+", type=Path, action="extend", default=[], metavar="PATH",
+                   help="course-library files or folders: lessons the learning plans cite "
+                        "(never used to answer career questions)")
+    p.add_argument("--reset", action="store_true",
+                   help="rebuild the index from scratch (the guide too: re-add the library in the same command)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(handler=_cmd_ingest)
 
@@ -114,13 +119,16 @@ def _cmd_ingest(args: argparse.Namespace, s: Settings) -> int:
     from assistant.store import make_chroma_client, reset_local_folder
     from ingest.index import ingest_paths
 
-    paths = args.paths or [s.corpus_dir]
+    # `ingest --library X` adds a library without re-reading the guide; a reset empties the
+    # whole index, so it always takes the guide back in.
+    paths = args.paths or ([] if args.library and not args.reset else [s.corpus_dir])
     if args.reset:
         note = reset_local_folder(s)
         if note:
             print(f"warning: {note}", file=sys.stderr)
     report = ingest_paths(paths, client=make_chroma_client(s), settings=s,
-                          embeddings=make_embeddings(s), reset=args.reset, progress=not args.quiet)
+                          embeddings=make_embeddings(s), reset=args.reset, progress=not args.quiet,
+                          library=args.library)
     for problem in report.problems:
         print(f"warning: {_one_line(problem)}", file=sys.stderr)
     print(report.summary())
