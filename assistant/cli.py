@@ -68,6 +68,8 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--skills", nargs="*", default=[], help="skills you already have")
     p.add_argument("--region", default=None, help="uk|us|global (for the salary shown)")
     p.add_argument("--top", type=int, default=3, help="how many roles to show")
+    p.add_argument("--no-plan", action="store_true",
+                   help="skip the learning plan (lessons from the indexed course library)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_cmd_recommend)
 
@@ -163,7 +165,8 @@ def _cmd_ask(args: argparse.Namespace, s: Settings) -> int:
 
 def _cmd_recommend(args: argparse.Namespace, s: Settings) -> int:
     from assistant.quiz import QuizAnswers, parse_background
-    from assistant.recommend import build_cards, render_markdown
+    from assistant.plan import build_library
+    from assistant.recommend import add_plans, build_cards, recommendation_dict, render_markdown
     from assistant.roles import load_roles
 
     answers = QuizAnswers(
@@ -177,8 +180,9 @@ def _cmd_recommend(args: argparse.Namespace, s: Settings) -> int:
     if args.top <= 0:
         raise BadInput("--top must be a positive number")
     cards = build_cards(answers, load_roles(s.corpus_dir), top_n=args.top)
+    add_plans(cards, None if args.no_plan else build_library(s))
     if args.json:
-        print(json.dumps({"roles": [c.to_dict() for c in cards]}, ensure_ascii=False, indent=2))
+        print(json.dumps(recommendation_dict(cards), ensure_ascii=False, indent=2))
     else:
         print(render_markdown(cards, answers))
     return 0

@@ -170,6 +170,11 @@ class HybridSearch:
         self._refresh()
         return len(self._ids)
 
+    def chunks(self) -> list[tuple[dict, str]]:
+        """(metadata, text) of every chunk this search sees (its kind only)."""
+        self._refresh()
+        return list(zip(self._metas, self._docs, strict=True))
+
     def _refresh(self) -> None:
         """(Re)build the BM25 index when the collection changed (another process ingested)."""
         count = self._collection.count()
