@@ -32,6 +32,7 @@ NO_LIBRARY = ("No course library is indexed, so there are no lessons to suggest 
               "`career-assistant ingest --library PATH`.")
 NOTHING_FOUND = "the indexed library has no lesson on this"
 UNKNOWN_LEVEL = 99
+MIN_FILES_FOR_DF = 20
 COMMON_SHARE = 0.25  # a word in more than this share of the library's files is not distinctive
 
 # Words of a guide skill line that say how much or how, not what: they must not make a
@@ -168,7 +169,8 @@ class Library:
             for stems in words.values():
                 for w in stems:
                     df[w] = df.get(w, 0) + 1
-            self._df = {w: n / max(1, len(words)) for w, n in df.items()}
+            # In a handful of files every word looks common: judge commonness in real libraries only.
+            self._df = {w: n / len(words) for w, n in df.items()} if len(words) >= MIN_FILES_FOR_DF else {}
             self._df_count = count
         return {w for w, share in self._df.items() if share > COMMON_SHARE}
 
