@@ -76,7 +76,7 @@ def build_ui(settings: Settings, assistant: webapp.LazyAssistant | None = None) 
     def find_path(code, research, stakeholders, background, skills, region):
         try:
             view = webapp.quiz_view(roles(), code, research, stakeholders, background, skills, region,
-                                    top_n=CARD_SLOTS)
+                                    top_n=CARD_SLOTS, library=webapp.quiz_library(settings))
         except CareerAssistantError as exc:
             message = webapp.error_html(str(exc))
             hidden = [gr.Column(visible=False)] * CARD_SLOTS

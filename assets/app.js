@@ -1,4 +1,4 @@
-// AI Career Assistant: a citation such as [1] opens its guide passage and scrolls to it.
+// AI Career Assistant: a citation such as [1] (or a "Learn next" lesson) opens its passage and scrolls to it.
 // Inline and dependency-free: the page needs nothing from outside this machine.
 (function () {
   if (window.__careerCitations) return;
@@ -16,7 +16,7 @@
     return true;
   }
   document.addEventListener("click", function (event) {
-    var link = event.target && event.target.closest && event.target.closest('a[href^="#src-"]');
+    var link = event.target && event.target.closest && event.target.closest('a[href^="#src-"], a[href^="#lesson-"]');
     if (!link) return;
     var id = link.getAttribute("href").slice(1);
     event.preventDefault();

@@ -43,9 +43,14 @@ def _build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("ingest", help="index guide files (default: corpus/)")
-    p.add_argument("paths", nargs="*", type=Path, help="files or folders (default: the corpus folder)")
-    p.add_argument("--reset", action="store_true", help="rebuild the index from scratch")
+    p = sub.add_parser("ingest", help="index guide files (default: corpus/) and a course library")
+    p.add_argument("paths", nargs="*", type=Path,
+                   help="guide files or folders (default: the corpus folder, unless only --library is given)")
+    p.add_argument("--library", nargs="+", type=Path, action="extend", default=[], metavar="PATH",
+                   help="course-library files or folders: lessons the learning plans cite "
+                        "(never used to answer career questions)")
+    p.add_argument("--reset", action="store_true",
+                   help="rebuild the index from scratch (the guide too: re-add the library in the same command)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(handler=_cmd_ingest)
 
@@ -63,6 +68,8 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--skills", nargs="*", default=[], help="skills you already have")
     p.add_argument("--region", default=None, help="uk|us|global (for the salary shown)")
     p.add_argument("--top", type=int, default=3, help="how many roles to show")
+    p.add_argument("--no-plan", action="store_true",
+                   help="skip the learning plan (lessons from the indexed course library)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_cmd_recommend)
 
@@ -118,13 +125,16 @@ def _cmd_ingest(args: argparse.Namespace, s: Settings) -> int:
     from assistant.store import make_chroma_client, reset_local_folder
     from ingest.index import ingest_paths
 
-    paths = args.paths or [s.corpus_dir]
+    # `ingest --library X` adds a library without re-reading the guide; a reset empties the
+    # whole index, so it always takes the guide back in.
+    paths = args.paths or ([] if args.library and not args.reset else [s.corpus_dir])
     if args.reset:
         note = reset_local_folder(s)
         if note:
             print(f"warning: {note}", file=sys.stderr)
     report = ingest_paths(paths, client=make_chroma_client(s), settings=s,
-                          embeddings=make_embeddings(s), reset=args.reset, progress=not args.quiet)
+                          embeddings=make_embeddings(s), reset=args.reset, progress=not args.quiet,
+                          library=args.library)
     for problem in report.problems:
         print(f"warning: {_one_line(problem)}", file=sys.stderr)
     print(report.summary())
@@ -159,7 +169,8 @@ def _cmd_ask(args: argparse.Namespace, s: Settings) -> int:
 
 def _cmd_recommend(args: argparse.Namespace, s: Settings) -> int:
     from assistant.quiz import QuizAnswers, parse_background
-    from assistant.recommend import build_cards, render_markdown
+    from assistant.plan import build_library
+    from assistant.recommend import add_plans, build_cards, recommendation_dict, render_markdown
     from assistant.roles import load_roles
 
     answers = QuizAnswers(
@@ -173,8 +184,9 @@ def _cmd_recommend(args: argparse.Namespace, s: Settings) -> int:
     if args.top <= 0:
         raise BadInput("--top must be a positive number")
     cards = build_cards(answers, load_roles(s.corpus_dir), top_n=args.top)
+    add_plans(cards, None if args.no_plan else build_library(s))
     if args.json:
-        print(json.dumps({"roles": [c.to_dict() for c in cards]}, ensure_ascii=False, indent=2))
+        print(json.dumps(recommendation_dict(cards), ensure_ascii=False, indent=2))
     else:
         print(render_markdown(cards, answers))
     return 0

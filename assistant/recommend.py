@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError, field_validator
 
 from assistant import lexicon
 from assistant.errors import BadInput
+from assistant.plan import NO_LIBRARY, Library, SkillPlan, flatten
 from assistant.quiz import (
     BACKGROUND_KEYS,
     BACKGROUND_SECTION,
@@ -219,6 +220,8 @@ class RoleCard:
     detailed: bool = True
     salary_note: str = ""  # said when the guide has no figure for the person's region
     cites: dict[str, list[int]] = field(default_factory=dict)  # what -> source ids (for rendering)
+    plan: list[SkillPlan] = field(default_factory=list)  # lessons per skill to learn (library)
+    plan_note: str = ""  # said instead of a plan (no library indexed)
 
     def to_dict(self) -> dict[str, Any]:
         salary = {}
@@ -235,7 +238,46 @@ class RoleCard:
             "skills_to_learn": list(self.skills_to_learn),
             "break_in": self.break_in,
             "detailed": self.detailed,
+            "plan": [s.to_dict() for s in flatten(self.plan)],
+            "plan_missing": [p.skill for p in self.plan if not p.steps],
         }
+
+
+def recommendation_dict(cards: list[RoleCard]) -> dict[str, Any]:
+    """The `recommend --json` shape: the roles, and one learning plan for the skills to learn
+    across them (each skill once, easiest level first; empty without a library)."""
+    seen: dict[str, SkillPlan] = {}
+    for card in cards:
+        for p in card.plan:
+            seen.setdefault(p.skill.lower(), p)
+    out: dict[str, Any] = {"roles": [c.to_dict() for c in cards],
+                           "plan": [s.to_dict() for s in flatten(list(seen.values()))]}
+    note = next((c.plan_note for c in cards if c.plan_note), "")
+    if note:
+        out["plan_note"] = note
+    return out
+
+
+def add_plans(cards: list[RoleCard], library: Library | None) -> list[RoleCard]:
+    """Give every card its learning plan from the library (or, without one, a note saying how
+    to add one). A skill is searched once even when several cards list it."""
+    if library is None or not library.available:
+        for card in cards:
+            card.plan, card.plan_note = [], NO_LIBRARY if card.skills_to_learn else ""
+        return cards
+    cache: dict[str, SkillPlan] = {}
+    for card in cards:
+        for skill in card.skills_to_learn:
+            if skill not in cache:
+                cache[skill] = SkillPlan(skill=skill, steps=library.lessons_for(skill))
+        card.plan = [cache[s] for s in card.skills_to_learn]
+        card.plan_note = ""
+    return cards
+
+
+def skills_to_learn(facts: RoleFacts, have: Sequence[str] = ()) -> list[str]:
+    """The role's skill lines that none of the person's skills covers."""
+    return [s for s in facts.skills if not _has_skill(s, tuple(have))]
 
 
 class DescriptionAnswers(BaseModel):
@@ -320,6 +362,7 @@ def render_markdown(cards: list[RoleCard], answers: QuizAnswers, summary: str | 
                     f"{_refs(card.cites.get('skills'))}"
                 )
             lines.append(f"- **How to break in:** {card.break_in}{_refs(card.cites.get('break_in'))}")
+            lines.extend(_plan_lines(card))
         lines.append("")
     if summary:
         lines += [f"**For you:** {summary.strip()}", ""]
@@ -627,6 +670,24 @@ def _card(
     )
 
 
+
+
+def _plan_lines(card: RoleCard) -> list[str]:
+    """"Learn next": the card's lessons, easiest first, each with its quoted reason and file."""
+    if card.plan_note:
+        return [f"- **Learn next:** {card.plan_note}"]
+    steps = flatten(card.plan)
+    if not card.plan:
+        return []
+    lines = ["- **Learn next** (lessons from the course library):"]
+    for step in steps:
+        level = f", level {step.level}" if step.level is not None else ""
+        lines.append(f"  - {step.title} ({step.section}{level}; {Path(step.source).name}), "
+                     f"for *{step.skill}*: “{step.why}”")
+    missing = [p.skill for p in card.plan if not p.steps]
+    if missing:
+        lines.append(f"  - The library has no lesson on: {'; '.join(missing)}")
+    return lines
 
 
 def _region_key(region: str | None) -> str | None:

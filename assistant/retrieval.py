@@ -17,6 +17,7 @@ from pydantic import ConfigDict, PrivateAttr
 
 from assistant.errors import BackendUnavailable, IndexMissing
 from ingest.chunking import chunk_body
+from ingest.library import GUIDE, KIND_KEY, LIBRARY, source_kind
 
 logger = logging.getLogger(__name__)
 
@@ -76,10 +77,18 @@ def fit_budget(hits: list[Hit], max_tokens: int, max_chunks: int) -> list[Hit]:
 
 
 class HybridSearch:
-    """Dense search in a Chroma collection plus BM25 over the same chunks, fused by RRF."""
+    """Dense search in a Chroma collection plus BM25 over the same chunks, fused by RRF.
 
-    def __init__(self, collection: Any, embeddings: Embeddings, store_name: str = "") -> None:
+    It sees one kind of source only: the career guide by default (chunks indexed before
+    kinds existed count as guide), or the course library (`kind="library"`), so lessons
+    never crowd the guide out of a career answer.
+    """
+
+    def __init__(self, collection: Any, embeddings: Embeddings, store_name: str = "", kind: str = GUIDE) -> None:
         self._store_name = store_name  # e.g. "Chroma server at host:port", for error messages
+        self._kind = kind
+        # $ne also matches chunks without the field: the guide of an index built before kinds.
+        self._where = {KIND_KEY: {"$ne": LIBRARY}} if kind == GUIDE else {KIND_KEY: kind}
         self._collection = collection
         self._embeddings = embeddings
         self._lock = threading.Lock()
@@ -114,7 +123,7 @@ class HybridSearch:
             return []
         vector = self._embeddings.embed_query(query)
         dense = self._collection.query(query_embeddings=[vector], n_results=min(CANDIDATES, len(self._ids)),
-                                       include=["distances"])
+                                       include=["distances"], where=self._where)
         dense_ids = dense["ids"][0]
         if any(i not in self._known for i in dense_ids):
             # Another process re-ingested with the same chunk count: rebuild the caches.
@@ -161,6 +170,11 @@ class HybridSearch:
         self._refresh()
         return len(self._ids)
 
+    def chunks(self) -> list[tuple[dict, str]]:
+        """(metadata, text) of every chunk this search sees (its kind only)."""
+        self._refresh()
+        return list(zip(self._metas, self._docs, strict=True))
+
     def _refresh(self) -> None:
         """(Re)build the BM25 index when the collection changed (another process ingested)."""
         count = self._collection.count()
@@ -174,7 +188,8 @@ class HybridSearch:
             logging.getLogger("bm25s").setLevel(logging.WARNING)
             got = self._collection.get(include=["documents", "metadatas"])
             ids, docs, metas = got["ids"], got["documents"], got["metadatas"]
-            order = sorted(range(len(ids)), key=lambda n: ids[n])
+            order = sorted((n for n in range(len(ids)) if source_kind(metas[n] or {}) == self._kind),
+                           key=lambda n: ids[n])
             self._ids = [ids[n] for n in order]
             self._docs = [docs[n] or "" for n in order]
             self._metas = [metas[n] or {} for n in order]

@@ -22,6 +22,7 @@ from assistant.errors import BackendUnavailable, BadInput, CareerAssistantError,
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
+    from assistant.plan import Library
     from matplotlib.figure import Figure
 
     from assistant.chain import Assistant
@@ -456,20 +457,42 @@ class QuizView:
 
 def quiz_view(roles: Mapping[str, RoleFacts], code: str | None, research: str | None,
               stakeholders: str | None, background: str | None, skills: str | None, region: str | None,
-              top_n: int = 3) -> QuizView:
+              top_n: int = 3, library: Library | None = None) -> QuizView:
     """Rank the roles for the quiz's answers (Yes/No/None, a background label, free-text
     skills, a region label). An unanswered question does not move the ranking."""
     from assistant.recommend import build_cards
 
+    from assistant.recommend import add_plans, recommendation_dict
+
     answers = quiz_answers(code, research, stakeholders, background, skills, region)
-    cards = build_cards(answers, roles, top_n=top_n)
+    cards = add_plans(build_cards(answers, roles, top_n=top_n), library)
     return QuizView(
         cards=cards,
         cards_html=[card_html(c, n) for n, c in enumerate(cards, start=1)],
-        sources_html=card_sources_html(cards),
+        sources_html=card_sources_html(cards) + lesson_sources_html(cards),
         intro_html=_quiz_intro(answers),
-        data={"roles": [c.to_dict() for c in cards]},
+        data=recommendation_dict(cards),
     )
+
+
+_LIBRARIES: dict[str, Library | None] = {}
+_LIBRARY_LOCK = threading.Lock()
+
+
+def quiz_library(s: Settings) -> Library | None:
+    """The indexed course library for the cards' plans (built once per index; None without an
+    index, so the cards say how to add a library instead of failing)."""
+    from assistant.plan import build_library
+
+    key = f"{s.chroma_host}:{s.chroma_port}" if s.chroma_host else str(s.chroma_path)
+    with _LIBRARY_LOCK:
+        if _LIBRARIES.get(key) is None:
+            try:
+                _LIBRARIES[key] = build_library(s)
+            except CareerAssistantError as exc:
+                logger.warning("no learning plans on the cards: %s", exc)
+                return None
+        return _LIBRARIES[key]
 
 
 def quiz_answers(code: str | None, research: str | None, stakeholders: str | None,
@@ -545,8 +568,57 @@ def card_html(card: RoleCard, rank: int) -> str:
                          "<p>You already have the skills the guide lists.</p>")
         if card.break_in:
             parts.append(f'<h4>How to break in{refs("break_in")}</h4><p>{e(_prose(card.break_in))}</p>')
+        parts.append(learn_next_html(card))
     parts.append("</article>")
     return "".join(parts)
+
+
+def learn_next_html(card: RoleCard) -> str:
+    """"Learn next": the card's lessons from the course library, easiest level first, each
+    linking to its passage (`#lesson-<key>` in the sources panel); without a library, one
+    line saying how to add one."""
+    from assistant.plan import flatten
+
+    e = html.escape
+    if card.plan_note:
+        return f'<h4>Learn next</h4><p class="rc-note plan-note">{e(card.plan_note)}</p>'
+    if not card.plan:
+        return ""
+    items = "".join(
+        f'<li class="plan-step"><a class="lesson" href="#lesson-{lesson_key(s.source, s.section)}">{e(s.title)}</a>'
+        + (f' <span class="muted">(level {s.level})</span>' if s.level is not None else "")
+        + f' <span class="plan-skill">for {e(_short(s.skill, 60))}</span>'
+        f'<br><q class="plan-why">{e(s.why)}</q></li>'
+        for s in flatten(card.plan))
+    missing = [p.skill for p in card.plan if not p.steps]
+    note = (f'<p class="rc-note">The library has no lesson on: {e("; ".join(missing))}.</p>' if missing else "")
+    return f'<h4>Learn next <span class="muted">(course library)</span></h4><ol class="plan">{items}</ol>{note}'
+
+
+def lesson_key(source: str, section: str) -> str:
+    """A stable HTML id for one lesson passage."""
+    import hashlib
+
+    return hashlib.sha1(f"{source}\n{section}".encode()).hexdigest()[:10]
+
+
+def lesson_sources_html(cards: Sequence[RoleCard]) -> str:
+    """The lesson passages the cards' plans cite (ids `lesson-<key>`), escaped and marked as library."""
+    from assistant.plan import flatten
+
+    seen: dict[str, Any] = {}
+    for card in cards:
+        for step in flatten(card.plan):
+            seen.setdefault(lesson_key(step.source, step.section), step)
+    if not seen:
+        return ""
+    items = "".join(
+        f'<details class="src lesson-src" id="lesson-{key}"><summary>'
+        f'<span class="src-section">{html.escape(s.title)} / {html.escape(s.section)}</span> '
+        f'<span class="src-file">{html.escape(Path(s.source).name)}</span></summary>'
+        f'<div class="src-text">{html.escape(s.passage)}</div></details>'
+        for key, s in seen.items())
+    return f'<div class="sources-panel lesson-sources"><h4>Lessons from the course library</h4>{items}</div>'
 
 
 def card_sources_html(cards: Sequence[RoleCard]) -> str:

@@ -18,7 +18,8 @@ from assistant.errors import BadInput, IndexMissing
 from assistant.settings import Settings
 from assistant.store import delete_collection, get_collection
 from ingest.chunking import chunk_documents
-from ingest.loaders import load_paths
+from ingest.library import GUIDE, KIND_KEY, LIBRARY, lesson_metadata, source_kind
+from ingest.loaders import LoadResult, load_paths
 
 logger = logging.getLogger(__name__)
 
@@ -57,15 +58,35 @@ def ingest_paths(
     embeddings: Embeddings,
     reset: bool = False,
     progress: bool = True,
+    library: Iterable[Path] = (),
 ) -> IngestReport:
-    """Bring the index in line with the files under `paths`, embedding only what changed."""
+    """Bring the index in line with the files under `paths` (the career guide) and
+    `library` (course material for learning plans), embedding only what changed.
+
+    Every chunk records its `source_kind` ("guide" or "library"): career answers come
+    from the guide alone, learning steps from the library alone.
+    """
     started = time.perf_counter()
     paths = [Path(p) for p in paths]
-    loaded = load_paths(paths)
+    library = [Path(p) for p in library]
+    loaded = load_paths(paths) if paths else LoadResult()
+    kinds = dict.fromkeys(loaded.hashes, GUIDE)
+    if library:
+        lib = load_paths(library)
+        if not lib.hashes:
+            # A library that yields nothing is a mistake worth stopping for (a wrong path).
+            raise BadInput("no library material to ingest: " + ("; ".join(lib.problems) or "no files given"))
+        _merge(loaded, lib)
+        kinds.update(dict.fromkeys(lib.hashes, LIBRARY))
     report = IngestReport(problems=list(loaded.problems))
     if not loaded.hashes:
         # Nothing readable: refuse before touching the index, so it loses nothing.
         raise BadInput("nothing to ingest: " + ("; ".join(loaded.problems) or "no files given"))
+    for doc in loaded.documents:
+        kind = kinds[doc.metadata["path"]]
+        doc.metadata[KIND_KEY] = kind
+        if kind == LIBRARY:
+            doc.metadata.update(lesson_metadata(Path(doc.metadata["path"])))
     if reset:
         delete_collection(client, settings)
     collection = get_collection(client, settings, embeddings, create=True)
@@ -78,7 +99,7 @@ def ingest_paths(
     pending: list[tuple[str, str, list[Document]]] = []  # (path, hash, chunks) to (re)write
     for path, digest in loaded.hashes.items():
         state = indexed.get(path)
-        if state and state.is_complete(digest):
+        if state and state.is_complete(digest, kinds[path]):
             report.unchanged += 1
             continue
         chunks = chunk_documents(docs_by_file[path])
@@ -127,11 +148,13 @@ class _FileState:
     ids: list[str] = field(default_factory=list)
     hashes: set[str] = field(default_factory=set)
     expected: int = -1
+    kinds: set[str] = field(default_factory=set)
 
-    def is_complete(self, digest: str) -> bool:
+    def is_complete(self, digest: str, kind: str = GUIDE) -> bool:
         # One hash, the current one, and every chunk of it present: an interrupted
-        # write (fewer chunks, or two versions side by side) counts as changed.
-        return self.hashes == {digest} and len(self.ids) == self.expected
+        # write (fewer chunks, or two versions side by side) counts as changed. A file
+        # moved between guide and library is rewritten with its new kind.
+        return self.hashes == {digest} and len(self.ids) == self.expected and self.kinds == {kind}
 
 
 def _indexed_files(collection: Any) -> dict[str, _FileState]:
@@ -147,7 +170,17 @@ def _indexed_files(collection: Any) -> dict[str, _FileState]:
         state.ids.append(chunk_id)
         state.hashes.add(str(meta.get("file_hash", "")))
         state.expected = int(meta.get("file_chunks", -1))
+        state.kinds.add(source_kind(meta))
     return dict(files)
+
+
+def _merge(into: LoadResult, other: LoadResult) -> None:
+    """Add a second load pass (the library) to the first; a file in both counts once, as library."""
+    into.documents = [d for d in into.documents if d.metadata["path"] not in other.hashes]
+    into.documents.extend(other.documents)
+    into.hashes.update(other.hashes)
+    into.problems.extend(other.problems)
+    into.roots.extend(other.roots)
 
 
 def _embed(chunks: list[Document], embeddings: Embeddings, progress: bool) -> list[list[float]]:
