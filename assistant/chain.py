@@ -9,6 +9,7 @@ import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
@@ -80,8 +81,10 @@ class Assistant:
     """Answers questions from the guide. Build it with `build_assistant(settings)`."""
 
     def __init__(self, settings: Settings, search: HybridSearch, chat_model: BaseChatModel,
-                 roles: Mapping[str, RoleFacts], guide_text: str, model_name: str = "") -> None:
+                 roles: Mapping[str, RoleFacts], guide_text: str, model_name: str = "",
+                 library: Any = None) -> None:
         self.settings = settings
+        self.library = library  # assistant.plan.Library: the indexed course library, if any
         self.search = search
         self.chat_model = chat_model
         self.roles = roles
@@ -101,6 +104,16 @@ class Assistant:
         return result
 
     def stream(self, question: str, history: list[dict] | None = None) -> Iterator[StreamEvent]:
+        """The answer as events: text as soon as it is ready (a decline or computed answer at
+        once, the model's words as they pass the checks), then one event with the result."""
+        shown = False
+        for event in self._steps(question, history):
+            if event.result is not None and not shown and event.result.answer:
+                yield StreamEvent(token=event.result.answer)  # an answer with no streamed text
+            shown = shown or bool(event.token)
+            yield event
+
+    def _steps(self, question: str, history: list[dict] | None) -> Iterator[StreamEvent]:
         started = time.perf_counter()
         question = strip_overrides(self.clean_question(question))
         if not question:
@@ -113,6 +126,9 @@ class Assistant:
             return
         if reading.kind == "out_of_scope":
             yield self._decline(self._decline_text(reading.foreign), "out_of_scope", reading, started)
+            return
+        if self._asks_for_lessons(reading):
+            yield from self._plan(reading, started)
             return
         if reading.kind == "path_request":
             yield from self._recommend(question, started)
@@ -303,6 +319,23 @@ class Assistant:
         sources.sort(key=lambda s: s["id"])
         yield self._final(text, sources, started, mode="recommendation", query=question, ttft=ttft)
 
+    def _asks_for_lessons(self, reading: Reading) -> bool:
+        from assistant.plan import is_lesson_request
+
+        if len(reading.roles) != 1 or not is_lesson_request(reading.text):
+            return False
+        facts = self.roles.get(reading.roles[0])
+        return facts is not None and facts.detailed
+
+    def _plan(self, reading: Reading, started: float) -> Iterator[StreamEvent]:
+        """ "Which lessons should I take to become X?": the role's skills from the guide, and
+        for each the course library's lessons (computed from the index, no model call)."""
+        from assistant.plan import plan_answer
+
+        text, sources = plan_answer(reading.roles[0], self.roles, self.library)
+        yield StreamEvent(token=text)
+        yield self._final(text, sources, started, mode="plan", query=reading.query, reading=reading)
+
     def _decline_text(self, foreign: tuple[str, ...] = ()) -> str:
         detailed = [r.title for r in self.roles.values() if r.detailed]
         text = prompts.DECLINE.format(roles=", ".join(detailed))
@@ -393,6 +426,7 @@ def build_assistant(s: Settings) -> Assistant:
     """Wire the assistant from settings: index, embeddings, chat model, role facts."""
     from assistant.embeddings import make_embeddings
     from assistant.llm import make_chat_model, model_info
+    from assistant.plan import build_library
     from assistant.roles import load_roles
     from assistant.store import get_collection, make_chroma_client
 
@@ -402,7 +436,9 @@ def build_assistant(s: Settings) -> Assistant:
     search = HybridSearch(collection, embeddings, store_name=store_name)
     chat_model = make_chat_model(s)
     roles = load_roles(s.corpus_dir)
-    return Assistant(s, search, chat_model, roles, load_guide_text(s.corpus_dir), model_info(chat_model))
+    library = build_library(s, embeddings=embeddings)
+    return Assistant(s, search, chat_model, roles, load_guide_text(s.corpus_dir), model_info(chat_model),
+                     library=library)
 
 
 def load_guide_text(corpus_dir: Path) -> str:

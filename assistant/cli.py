@@ -104,6 +104,8 @@ def _build_parser() -> argparse.ArgumentParser:
                    help="measure only these parts (default: all)")
     p.add_argument("--sets", nargs="+", default=None,
                    help="eval sets for the user-view first-token part (default: gold dev)")
+    p.add_argument("--per-set", type=int, default=None,
+                   help="user view: at most N questions per set, spread evenly (default: every question)")
     p.add_argument("--library", type=Path, default=None,
                    help="library to ingest (default: ../shared/corpus/ai-educademy, plus corpus/)")
     p.add_argument("--thresholds", type=Path, default=None,

@@ -63,10 +63,11 @@ class BenchOptions:
     thresholds: Path | None = None
     parts: tuple[str, ...] = PARTS
     sets: tuple[str, ...] = ("gold", "dev")
+    per_set: int | None = None  # questions per set for the user view, spread evenly; None: all
 
     @property
     def user_questions(self) -> int | None:
-        return 4 if self.quick else None  # per set; None: every question
+        return 4 if self.quick else self.per_set
 
     @property
     def ingest_reps(self) -> int:
@@ -102,6 +103,7 @@ def run_bench_command(args: argparse.Namespace, settings: Settings) -> int:
         thresholds=Path(getattr(args, "thresholds", None) or THRESHOLDS),
         parts=tuple(getattr(args, "parts", None) or PARTS),
         sets=tuple(getattr(args, "sets", None) or ("gold", "dev")),
+        per_set=getattr(args, "per_set", None),
     )
     result = run_bench(options, settings)
     paths = write_bench(result, options.out)

@@ -63,7 +63,7 @@ def run_user_view(settings: Settings, sets: Sequence[str] = DEFAULT_SETS, limit:
     _warm_up(ours, naive)
     result: dict[str, Any] = {"sets": {}}
     for name in sets:
-        items = load_dataset(EVALS_DIR / "datasets" / f"{name}.jsonl", limit=limit)
+        items = spread(load_dataset(EVALS_DIR / "datasets" / f"{name}.jsonl"), limit)
         rows = []
         for n, item in enumerate(_progress(items, name, progress)):
             pair = [("ours", ours), ("naive", naive)]
@@ -72,6 +72,14 @@ def run_user_view(settings: Settings, sets: Sequence[str] = DEFAULT_SETS, limit:
         result["sets"][name] = summarise(rows)
         result["sets"][name]["rows"] = rows
     return result
+
+
+def spread(items: list[dict], limit: int | None) -> list[dict]:
+    """At most `limit` items, taken evenly across the set (its categories come in runs)."""
+    if limit is None or limit >= len(items):
+        return items
+    step = len(items) / limit
+    return [items[int(i * step)] for i in range(limit)]
 
 
 def summarise(rows: Sequence[dict]) -> dict[str, Any]:
@@ -208,7 +216,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m evals.latency", description=__doc__)
     parser.add_argument("--sets", nargs="+", default=list(DEFAULT_SETS))
-    parser.add_argument("--limit", type=int, default=None, help="first N questions of each set")
+    parser.add_argument("--limit", type=int, default=None, help="at most N questions per set, spread evenly")
     parser.add_argument("--out", type=Path, default=Path("evals/out/latency.json"))
     args = parser.parse_args(argv)
     apply_offline_env()

@@ -874,3 +874,14 @@ def test_a_path_request_in_the_chat_shows_the_cards_before_the_model_is_asked(ma
     assert result is not None and result.mode == "recommendation"
     assert result.ttft_s is not None and result.ttft_s < result.latency_s
     assert screens([first, *rest])[-1] == result.answer
+
+
+def test_asking_which_lessons_to_take_gets_the_roles_plan_without_a_model_call(make_assistant) -> None:
+    from assistant.plan import NO_LIBRARY
+
+    model = ScriptedChatModel(replies=["never used"])
+    result = make_assistant(model).answer("Which lessons should I take to become an MLOps engineer?")
+
+    assert result.mode == "plan" and not result.declined and model.prompts == []
+    assert "MLOps / AI Infrastructure Engineer" in result.answer and NO_LIBRARY in result.answer
+    assert result.sources and result.sources[0]["section"].endswith("Skills")
