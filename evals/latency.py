@@ -69,6 +69,7 @@ def run_user_view(settings: Settings, sets: Sequence[str] = DEFAULT_SETS, limit:
             pair = [("ours", ours), ("naive", naive)]
             timed = {config: _time_one(config, runner, item) for config, runner in (pair if n % 2 == 0 else pair[::-1])}
             rows.append({"id": item["id"], **{f"{c}_{k}": v for c, r in timed.items() for k, v in r.items()}})
+            logger.info("user view %s %s: %s", name, item["id"], json.dumps(rows[-1]))
         result["sets"][name] = summarise(rows)
         result["sets"][name]["rows"] = rows
     return result
@@ -219,6 +220,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="at most N questions per set, spread evenly")
     parser.add_argument("--out", type=Path, default=Path("evals/out/latency.json"))
     args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    for noisy in ("httpx", "chromadb", "sentence_transformers", "assistant"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     apply_offline_env()
     result = run_user_view(load_settings(), args.sets, args.limit, progress=True)
     result["pooled"] = pooled(result)
