@@ -192,7 +192,9 @@ def test_two_app_processes_answer_from_the_same_index_and_llm_server(
 
     first, second = answers
     assert first["mode"] == second["mode"] == "llm"
-    assert first["answer"] == second["answer"] == "Machine Learning Engineer: UK: £60,000 – £130,000 [1]"
+    # The server's reply, then (for this yes/no question) the guide's quoted deciding sentence.
+    assert first["answer"] == second["answer"]
+    assert first["answer"].startswith("Machine Learning Engineer: UK: £60,000 – £130,000 [1]")
     assert first["sources"] == second["sources"] and first["sources"][0]["section"] == MLE_SALARY
     assert len(llm.chat_requests()) - before == 2  # one LLM server behind both apps
 
