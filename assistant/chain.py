@@ -279,7 +279,7 @@ class Assistant:
     def _context(self, reading: Reading, hits: list[Hit]) -> list[Hit]:
         """What the model reads. A question about named roles gets each role's passage for the
         section asked about (or its best passage), plus the next NEED_EXTRA passages of those
-        roles (another section may hold the answer: "without a PhD?" is in the honest note).
+        roles (the answer may sit in another of the role's sections than the one asked about).
         Anything else gets the best passages within the token budget. The model reads ~80 prompt
         tokens a second on 2 cores, so every passage costs time."""
         ranked = _close_to_best(hits)

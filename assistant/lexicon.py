@@ -179,7 +179,7 @@ JOB_MODIFIERS_IGNORED = ("a", "an", "the", "ai", "ml", "senior", "junior", "lead
                          "my", "your", "their", "our", "his", "her", "which", "what", "who", "any", "other",
                          "typical", "average", "regular", "remote", "freelance", "tech", "technical", "non-technical")
 
-# Words before a role's name that set it aside rather than ask about it ("even if I'm not a
-# data scientist", "any role other than ML engineer").
+# Words before a role's name that set it aside rather than ask about it ("I'm not a ...",
+# "any role other than ...").
 SET_ASIDE = ("not a", "not an", "n't a", "n't an", "other than", "besides", "except", "apart from", "aside from",
              "rather than being a", "no longer a")

@@ -515,14 +515,19 @@ class _TokenCounter:
         if self.calls == 0:
             prompt = list(input_ids)
             self.prompt_tokens = len(prompt)
-            shared = 0
-            for a, b in zip(self.cached, prompt, strict=False):
-                if a != b:
-                    break
-                shared += 1
-            self.reused = min(shared, max(self.prompt_tokens - 1, 0))
+            self.reused = min(shared_prefix_length(self.cached, prompt), max(self.prompt_tokens - 1, 0))
         self.calls += 1
         return scores
+
+
+def shared_prefix_length(a: Sequence[int], b: Sequence[int]) -> int:
+    """How many leading tokens two token sequences share."""
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
 
 
 class _KVSnapshot:

@@ -177,7 +177,7 @@ class QuestionReader:
         return Reading(kind=kind, foreign=tuple(jobs), skill=skill, query=query, **common)
 
     def _set_aside(self, text: str, role: RoleFacts) -> bool:
-        """Is every mention of `role` set aside ("even if I'm not a data scientist")?"""
+        """Is every mention of `role` set aside ("apart from a prompt engineer", "besides X")?"""
         mentions = [m for alias in (role.title, *role.aliases) for m in _alias_pattern(alias).finditer(text)]
         before = [_normal(text[max(0, m.start() - 24):m.start()]) for m in mentions]
         return bool(mentions) and all(

@@ -502,7 +502,7 @@ def _bench_llm(settings: Settings, options: BenchOptions) -> dict:
         from langchain_core.messages import HumanMessage, SystemMessage
 
         from assistant import prompts
-        from assistant.llm import _KVSnapshot
+        from assistant.llm import _KVSnapshot, shared_prefix_length
 
         chat_model.invoke([SystemMessage(prompts.SYSTEM),
                            HumanMessage(prompts.USER.format(sources="", question="Hello"))], max_tokens=1)
@@ -540,7 +540,7 @@ def _bench_llm(settings: Settings, options: BenchOptions) -> dict:
             # llama.cpp now holds the prompt plus what it generated (about one token per piece).
             prompt_tokens = llama.n_tokens - timer.count
             return {**timer.result(first_visible=timer.first), "prompt_tokens": prompt_tokens,
-                    "read": prompt_tokens - _shared_prefix(prefix.input_ids, llama.input_ids[:prompt_tokens])}
+                    "read": prompt_tokens - shared_prefix_length(prefix.input_ids, llama.input_ids[:prompt_tokens])}
         for _ in stream_text(chat_model, messages):
             timer.token()
         return timer.result(first_visible=timer.first)
@@ -701,15 +701,6 @@ class _TokenTimer(BaseCallbackHandler):
             "tokens_per_s": None if rate is None else round(rate, 2),
             "generation_s": None if rate is None else round(self.last - self.first, 4),
         }
-
-
-def _shared_prefix(a: Any, b: Any) -> int:
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        n += 1
-    return n
 
 
 def _torch_encoder(embeddings: Any) -> bool:
