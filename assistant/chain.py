@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from langchain_core.documents import Document
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from assistant import grounding, prompts
 from assistant.computed import compute
 from assistant.errors import BackendUnavailable, BadInput
+from assistant.evidence import EvidencePicker
 from assistant.lexicon import TOPIC_SECTION
 from assistant.retrieval import Hit, HybridSearch, content_words, fit_budget
 from assistant.roles import LISTED_SECTION, RoleFacts, region_in_text
@@ -30,6 +32,9 @@ SEARCH_K = 8
 # model (48): with 2, every expected fact is in the prompt as often as with the 700-token
 # budget (44) at 317 instead of 330 prompt tokens (p50); with 1, two PhD questions lose theirs.
 NEED_EXTRA = 2
+# Deciding sentences quoted for a yes/no question: on the gold + dev yes/no questions the
+# deciding one was among the best three nearly always, but not always first.
+QUOTED = 3
 # Sentences that try to take over the assistant; they are dropped before retrieval so
 # only the question they wrap is judged (and answered) on its own merits.
 OVERRIDE = re.compile(
@@ -97,8 +102,20 @@ class Assistant:
         self.context_by_need = True  # False: the best passages within the token budget (for comparisons)
         self.reader = QuestionReader(roles, guide_text, getattr(search, "embeddings", None),
                                      headings=getattr(search, "citations", None))
+        self.evidence = EvidencePicker(getattr(search, "embeddings", None))
 
     # ------------------------------------------------------------------ public
+
+    def warm_up(self) -> None:
+        """Load what the first question would otherwise wait for: the embedding model, BM25, and
+        the vectors of the guide's sentences (for quoting the deciding ones)."""
+        from ingest.chunking import chunk_body
+
+        self.search.search("warm up", k=1)
+        chunks = self.search.chunks() if hasattr(self.search, "chunks") else []
+        primed = self.evidence.prime([chunk_body(Document(page_content=text, metadata=meta))
+                                      for meta, text in chunks])
+        logger.info("warm-up: %d guide sentences embedded for quoting", primed)
 
     def answer(self, question: str, history: list[dict] | None = None) -> AnswerResult:
         result = None
@@ -155,6 +172,13 @@ class Assistant:
             return
         context = self._context(reading, hits)
         sources = [_source(n, h) for n, h in enumerate(context, start=1)]
+        if reading.yes_no and self.settings.yes_no_answers == "quote":
+            quoted = self._quoted(reading, context)
+            if quoted:
+                answer, cited = grounding.tidy_citations(quoted, sources)
+                yield self._final(answer, cited, started, mode="quoted", query=reading.query, reading=reading,
+                                  retrieved=retrieved)
+                return
         texts = [h.text for h in context]
         messages = [SystemMessage(prompts.SYSTEM), HumanMessage(prompts.USER.format(
             sources="\n\n".join(prompts.SOURCE.format(n=n, citation=h.citation, text=h.body)
@@ -350,6 +374,15 @@ class Assistant:
     def _decline(self, text: str, reason: str, reading: Reading, started: float) -> StreamEvent:
         return self._final(text, [], started, declined=True, mode="declined", query=reading.query,
                            reason=reason, reading=reading)
+
+    def _quoted(self, reading: Reading, context: list[Hit]) -> str:
+        """The guide's sentences that decide a yes/no question, best first, each quoted with its
+        citation; "" when none can be picked (the model answers instead)."""
+        picks = self.evidence.pick(reading.text, [h.body for h in context], limit=QUOTED, ignore=reading.roles)
+        if not picks:
+            return ""
+        lines = [f"> {sentence.rstrip()} [{n}]" for n, sentence in picks]
+        return prompts.QUOTED_INTRO + "\n\n" + "\n".join(lines)
 
     def _final(self, answer: str, sources: list[dict], started: float, *, declined: bool = False,
                mode: str, query: str, notice: str = "", problems: list[str] | None = None,

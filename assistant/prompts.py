@@ -35,4 +35,6 @@ DECLINE_META = (
 
 EXTRACTIVE_INTRO = "Here is what the guide says (quoted from the guide):"
 
+QUOTED_INTRO = "The guide answers this in its own words:"
+
 LLM_DOWN_NOTE = "The language model is unavailable right now ({reason}); showing the guide's passages instead."

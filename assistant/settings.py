@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     llm_max_tokens: int = 200
     llm_temperature: float = 0.0
     fallback: Literal["extractive", "none"] = "extractive"
+    # Yes/no questions: "quote" answers with the guide's deciding passages (the local 1.5B says
+    # "Yes" to most of them whatever the guide says); "model" lets a stronger model give a verdict.
+    yes_no_answers: Literal["quote", "model"] = "quote"
 
     # Retrieval
     context_tokens: int = 700

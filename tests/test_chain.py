@@ -82,6 +82,8 @@ def make_assistant(keyword_index) -> Callable[..., Assistant]:
 
     def make(chat_model: BaseChatModel | None = None, **settings: Any) -> Assistant:
         settings.setdefault("relevance_threshold", KEYWORD_THRESHOLD)
+        # Most tests here drive the model path with yes/no questions; quoting has its own tests.
+        settings.setdefault("yes_no_answers", "model")
         s = load_settings(corpus_dir=keyword_index.corpus, **settings)
         return Assistant(s, HybridSearch(keyword_index.collection, KeywordEmbeddings()),
                          chat_model or CitingFakeChatModel(), load_roles(keyword_index.corpus),
@@ -859,6 +861,29 @@ def test_a_short_yes_no_verdict_gets_the_guides_deciding_sentence(make_assistant
     quote = result.answer.split("“", 1)[1].split("”", 1)[0]
     assert "code" in quote.lower()
     assert any(quote.rstrip(".") in s["text"] for s in result.sources)
+
+
+def test_a_yes_no_question_gets_the_guides_deciding_lines_without_a_model_call(make_assistant) -> None:
+    model = ScriptedChatModel(replies=["Yes [1]."])
+
+    result = make_assistant(model, yes_no_answers="quote").answer("Do AI product managers write code?")
+
+    assert result.mode == "quoted" and not result.declined
+    assert model.prompts == []  # the verdict is the guide's, not the model's
+    assert not result.answer.startswith("Yes")
+    quoted = re.findall(r"^> (.+) \[(\d+)\]$", result.answer, re.M)
+    assert quoted and any("code" in line.lower() for line, _ in quoted)
+    for line, n in quoted:  # every quoted line is in the source it cites, and every source is cited
+        assert line in result.sources[int(n) - 1]["text"], (line, n)
+    assert sorted({int(n) for _, n in quoted}) == [s["id"] for s in result.sources]
+
+
+def test_a_yes_no_question_goes_to_the_model_when_no_line_can_be_picked(make_assistant) -> None:
+    assistant = make_assistant(ScriptedChatModel(replies=["No: an AI PM does not code [1]."]),
+                               yes_no_answers="quote")
+    assistant.evidence.embeddings = None  # nothing to rank the lines with
+
+    assert assistant.answer("Do AI product managers write code?").mode == "llm"
 
 
 def test_a_path_request_in_the_chat_shows_the_cards_before_the_model_is_asked(make_assistant) -> None:

@@ -249,3 +249,16 @@ def test_no_invented_numbers(guide):
         text = (CORPUS / name).read_text(encoding="utf-8").replace(LICENCE, "")
         invented = sorted(set(NUMBER_RE.findall(text)) - allowed)
         assert not invented, f"{name}: numbers not in the guide: {invented}"
+
+
+def test_role_files_keep_the_guide_terms(guide):
+    """Our wording may differ, the guide's terms may not: a user who asks about "monitoring"
+    or "scalability" must find the word the guide uses in the role's file. Every long word of
+    the guide's role bullets (verbs in -ing aside) appears, by its first six letters."""
+    by_role = files_by_role()
+    for role, text in guide_roles(guide).items():
+        name, body = by_role[role]
+        have = {w[:6] for w in words(body)}
+        for line in re.findall(r"^- (.+)$", text, re.M):
+            lost = [w for w in words(line) if len(w) >= 8 and not w.endswith("ing") and w[:6] not in have]
+            assert not lost, f"{name} lost the guide's term(s) {lost} (from {line!r})"

@@ -26,7 +26,8 @@ SERVER_DOWN = "the OpenAI-compatible server at http://127.0.0.1:9/v1 is not answ
 
 @pytest.fixture
 def assistant(keyword_index) -> Assistant:
-    return build_assistant(keyword_index.settings)
+    # The chat tests stream a model answer to a yes/no question; quoting is tested in test_chain.
+    return build_assistant(keyword_index.settings.model_copy(update={"yes_no_answers": "model"}))
 
 
 @pytest.fixture
