@@ -157,7 +157,7 @@ def test_the_assistant_recovers_by_itself_when_the_server_returns(make_assistant
 
 @pytest.mark.integration
 def test_the_chat_without_a_fallback_says_so_in_one_line_and_recovers(keyword_index, llm_server) -> None:
-    """The web app's chat logic (assistant/webapp.py, what ui.py runs) with CAREER_FALLBACK=none."""
+    """The web app's chat logic (assistant/webapp/chat.py, what ui.py runs) with CAREER_FALLBACK=none."""
     from assistant.webapp import LazyAssistant, stream_chat
 
     source = LazyAssistant(openai_settings(keyword_index.corpus, llm_server, fallback="none"))
