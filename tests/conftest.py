@@ -6,7 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -95,6 +95,41 @@ def run_cli(tmp_path: Path) -> Callable[..., CliRun]:
         return CliRun(proc.returncode, proc.stdout, proc.stderr)
 
     return run
+
+
+@pytest.fixture
+def llm_server() -> Iterator[Any]:
+    """A fake OpenAI-compatible server on a free port (tests/fakes/openai_server.py);
+    `set_mode` makes it go down, slow (30 s), reject the key, fail or send garbage."""
+    from fakes.openai_server import FakeOpenAIServer
+
+    with FakeOpenAIServer(slow_s=30) as server:
+        yield server
+
+
+class CliIndex(NamedTuple):
+    """corpus/ indexed by `career-assistant ingest --quiet` in a subprocess."""
+
+    data: Path    # the CAREER_DATA_DIR holding the index
+    stdout: str   # what the ingest printed
+
+
+@pytest.fixture(scope="module")
+def cli_index(tmp_path_factory: pytest.TempPathFactory) -> CliIndex:
+    """A CAREER_DATA_DIR with corpus/ indexed through the CLI (keyword embeddings, fake LLM),
+    built once per test module.
+
+    Module-scoped, so it cannot rely on the per-test environment fixture: the environment
+    is spelled out here.
+    """
+    data = tmp_path_factory.mktemp("cli-index") / "data"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CAREER_")}
+    env.update(OFFLINE_ENV, CAREER_DATA_DIR=str(data), CAREER_CORPUS_DIR=str(REPO / "corpus"),
+               CAREER_EMBEDDING_BACKEND="keyword", CAREER_LLM_BACKEND="fake")
+    proc = subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", "--quiet"], env=env,
+                          cwd=data.parent, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    return CliIndex(data, proc.stdout)
 
 
 @dataclass

@@ -3,46 +3,23 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from assistant.settings import OFFLINE_ENV
-
-REPO = Path(__file__).resolve().parents[1]
 DS_UK = "How much does a Data Scientist earn in the UK?"
 # See tests/test_chain.py: the keyword fake's similarities need their own relevance threshold.
 KEYWORD_THRESHOLD = "0.15"
 
 
-@pytest.fixture(scope="module")
-def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A CAREER_DATA_DIR holding an index of corpus/ built by `career-assistant ingest`.
-
-    Module-scoped (built once), so it cannot rely on the per-test environment fixture:
-    the environment is spelled out here.
-    """
-    data = tmp_path_factory.mktemp("ask-cli") / "data"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CAREER_")}
-    env.update(OFFLINE_ENV, CAREER_DATA_DIR=str(data), CAREER_CORPUS_DIR=str(REPO / "corpus"),
-               CAREER_EMBEDDING_BACKEND="keyword", CAREER_LLM_BACKEND="fake")
-    proc = subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", "--quiet"], env=env,
-                          cwd=data.parent, capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stderr
-    assert "added 10" in proc.stdout
-    return data
-
-
 @pytest.fixture
-def ask(run_cli, data_dir: Path) -> Callable:
+def ask(run_cli, cli_index) -> Callable:
     """Run `career-assistant ask ARGS` against the shared index (fake LLM, keyword embeddings)."""
+    assert "added 10" in cli_index.stdout
 
     def run(*args: object, **env: str):
-        return run_cli("ask", *args, env={"CAREER_DATA_DIR": str(data_dir),
+        return run_cli("ask", *args, env={"CAREER_DATA_DIR": str(cli_index.data),
                                           "CAREER_RELEVANCE_THRESHOLD": KEYWORD_THRESHOLD, **env})
 
     return run

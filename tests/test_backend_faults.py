@@ -10,9 +10,6 @@ model answer.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,9 +19,8 @@ from fakes.openai_server import FakeOpenAIServer, closed_port
 
 from assistant import prompts
 from assistant.errors import BackendUnavailable
-from assistant.settings import OFFLINE_ENV, Settings, load_settings
+from assistant.settings import Settings, load_settings
 
-REPO = Path(__file__).resolve().parents[1]
 DS_UK = "Is a Data Scientist in the UK well paid?"  # a yes/no question: the model path
 DS_UK_ANSWER = "Data Scientist: UK: £50,000 – £100,000 [1]"  # what the fake server replies
 MLE_UK = "Is a Machine Learning Engineer in the UK well paid?"  # the model path
@@ -37,12 +33,6 @@ FAULTS = {
     "error": "failed (HTTP 500)",
     "reject": "rejected the API key",
 }
-
-
-@pytest.fixture
-def llm_server() -> Iterator[FakeOpenAIServer]:
-    with FakeOpenAIServer(slow_s=30) as server:
-        yield server
 
 
 def openai_settings(corpus: Path, server: FakeOpenAIServer, **overrides: object) -> Settings:
@@ -167,7 +157,7 @@ def test_the_assistant_recovers_by_itself_when_the_server_returns(make_assistant
 
 @pytest.mark.integration
 def test_the_chat_without_a_fallback_says_so_in_one_line_and_recovers(keyword_index, llm_server) -> None:
-    """The web app's chat logic (assistant/webapp.py, what ui.py runs) with CAREER_FALLBACK=none."""
+    """The web app's chat logic (assistant/webapp/chat.py, what ui.py runs) with CAREER_FALLBACK=none."""
     from assistant.webapp import LazyAssistant, stream_chat
 
     source = LazyAssistant(openai_settings(keyword_index.corpus, llm_server, fallback="none"))
@@ -189,19 +179,6 @@ def test_the_chat_without_a_fallback_says_so_in_one_line_and_recovers(keyword_in
 # --------------------------------------------------------------------------- the CLI
 
 
-@pytest.fixture(scope="module")
-def cli_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A CAREER_DATA_DIR with corpus/ indexed by `career-assistant ingest` (keyword embeddings)."""
-    data = tmp_path_factory.mktemp("faults-cli") / "data"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CAREER_")}
-    env.update(OFFLINE_ENV, CAREER_DATA_DIR=str(data), CAREER_CORPUS_DIR=str(REPO / "corpus"),
-               CAREER_EMBEDDING_BACKEND="keyword", CAREER_LLM_BACKEND="fake")
-    proc = subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", "--quiet"], env=env,
-                          cwd=data.parent, capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stderr
-    return data
-
-
 def cli_env(data: Path, server: FakeOpenAIServer, **settings: str) -> dict[str, str]:
     env = {"CAREER_DATA_DIR": str(data), "CAREER_LLM_BACKEND": "openai", "CAREER_OPENAI_BASE_URL": server.url,
            "CAREER_LLM_TIMEOUT_S": str(TIMEOUT_S), "CAREER_RELEVANCE_THRESHOLD": str(KEYWORD_THRESHOLD)}
@@ -210,11 +187,11 @@ def cli_env(data: Path, server: FakeOpenAIServer, **settings: str) -> dict[str, 
 
 
 @pytest.mark.integration
-def test_ask_with_the_server_down_prints_the_quoted_answer_and_a_one_line_note(run_cli, cli_data,
+def test_ask_with_the_server_down_prints_the_quoted_answer_and_a_one_line_note(run_cli, cli_index,
                                                                                llm_server) -> None:
     llm_server.set_mode("down")
 
-    run = run_cli("ask", DS_UK, env=cli_env(cli_data, llm_server, fallback="extractive"))
+    run = run_cli("ask", DS_UK, env=cli_env(cli_index.data, llm_server, fallback="extractive"))
 
     assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
     assert prompts.EXTRACTIVE_INTRO in run.stdout and "£50,000 – £100,000" in run.stdout
@@ -224,10 +201,10 @@ def test_ask_with_the_server_down_prints_the_quoted_answer_and_a_one_line_note(r
 
 @pytest.mark.integration
 @pytest.mark.parametrize("mode", ["down", "slow"])
-def test_ask_without_a_fallback_is_a_one_line_error(run_cli, cli_data, llm_server, mode: str) -> None:
+def test_ask_without_a_fallback_is_a_one_line_error(run_cli, cli_index, llm_server, mode: str) -> None:
     llm_server.set_mode(mode)
 
-    run = run_cli("ask", DS_UK, env=cli_env(cli_data, llm_server, fallback="none"))
+    run = run_cli("ask", DS_UK, env=cli_env(cli_index.data, llm_server, fallback="none"))
 
     assert run.returncode == 2 and run.stdout.strip() == "" and "Traceback" not in run.stderr, run.stderr
     assert run.stderr.strip() == f"error: LLM server at {llm_server.url} {FAULTS[mode]}" + (
@@ -236,10 +213,10 @@ def test_ask_without_a_fallback_is_a_one_line_error(run_cli, cli_data, llm_serve
 
 
 @pytest.mark.integration
-def test_ask_with_a_server_sending_garbage_is_a_one_line_error(run_cli, cli_data, llm_server) -> None:
+def test_ask_with_a_server_sending_garbage_is_a_one_line_error(run_cli, cli_index, llm_server) -> None:
     llm_server.set_mode("garbage")
 
-    run = run_cli("ask", DS_UK, env=cli_env(cli_data, llm_server, fallback="none"))
+    run = run_cli("ask", DS_UK, env=cli_env(cli_index.data, llm_server, fallback="none"))
 
     assert "Traceback" not in run.stderr
     assert run.returncode == 2 and run.stderr.startswith(f"error: LLM server at {llm_server.url}")

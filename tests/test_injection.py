@@ -170,27 +170,21 @@ def test_ask_declines_a_request_for_the_system_prompt(run_cli, injected, obedien
 # --------------------------------------------------------------------------- the API key
 
 
-@pytest.fixture
-def secret_server() -> Iterator[FakeOpenAIServer]:
-    with FakeOpenAIServer(slow_s=30) as server:
-        yield server
-
-
 @pytest.mark.integration
-def test_the_key_is_in_no_log_record_error_or_answer_at_debug(keyword_index, secret_server,
+def test_the_key_is_in_no_log_record_error_or_answer_at_debug(keyword_index, llm_server,
                                                                caplog: pytest.LogCaptureFixture) -> None:
     from assistant.chain import build_assistant
     from assistant.llm import check_backend
 
     caplog.set_level(logging.DEBUG)
     s = load_settings(corpus_dir=keyword_index.corpus, llm_backend="openai",
-                      openai_base_url=secret_server.url, openai_api_key=SECRET, llm_timeout_s=1.0,
+                      openai_base_url=llm_server.url, openai_api_key=SECRET, llm_timeout_s=1.0,
                       relevance_threshold=KEYWORD_THRESHOLD)
     assistant = build_assistant(s)
     shown: list[str] = [repr(s), str(s.model_dump()), repr(assistant.chat_model), assistant.status()]
 
     for mode in ["normal", "down", "reject", "slow", "error", "garbage", "normal"]:
-        secret_server.set_mode(mode)
+        llm_server.set_mode(mode)
         for attempt in (lambda: assistant.answer("Is a Data Scientist in the UK well paid?"),
                         lambda: check_backend(assistant.chat_model)):
             try:
@@ -200,35 +194,23 @@ def test_the_key_is_in_no_log_record_error_or_answer_at_debug(keyword_index, sec
             except Exception as exc:  # noqa: BLE001 - every error's text is checked
                 shown += [str(exc), repr(exc)]
 
-    assert any(r.authorization == f"Bearer {SECRET}" for r in secret_server.received)  # the key was used
+    assert any(r.authorization == f"Bearer {SECRET}" for r in llm_server.received)  # the key was used
     assert caplog.records and any(r.levelno == logging.DEBUG for r in caplog.records)
     assert SECRET not in caplog.text
     for text in shown:
         assert SECRET not in text, text
 
 
-@pytest.fixture(scope="module")
-def cli_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    data = tmp_path_factory.mktemp("secret-cli") / "data"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CAREER_")}
-    env.update(OFFLINE_ENV, CAREER_DATA_DIR=str(data), CAREER_CORPUS_DIR=str(REPO / "corpus"),
-               CAREER_EMBEDDING_BACKEND="keyword", CAREER_LLM_BACKEND="fake")
-    proc = subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", "--quiet"], env=env,
-                          cwd=data.parent, capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stderr
-    return data
-
-
 @pytest.mark.integration
 @pytest.mark.parametrize(("mode", "fallback"), [("down", "extractive"), ("down", "none"),
                                                 ("reject", "extractive"), ("garbage", "none")])
-def test_the_key_is_not_in_cli_output_even_verbose(run_cli, cli_index, secret_server, mode: str,
+def test_the_key_is_not_in_cli_output_even_verbose(run_cli, cli_index, llm_server, mode: str,
                                                    fallback: str) -> None:
-    secret_server.set_mode(mode)
+    llm_server.set_mode(mode)
 
     run = run_cli("-v", "ask", "Is a Data Scientist in the UK well paid?", env={
-        "CAREER_DATA_DIR": str(cli_index), "CAREER_LLM_BACKEND": "openai",
-        "CAREER_OPENAI_BASE_URL": secret_server.url, "CAREER_OPENAI_API_KEY": SECRET,
+        "CAREER_DATA_DIR": str(cli_index.data), "CAREER_LLM_BACKEND": "openai",
+        "CAREER_OPENAI_BASE_URL": llm_server.url, "CAREER_OPENAI_API_KEY": SECRET,
         "CAREER_FALLBACK": fallback, "CAREER_LLM_TIMEOUT_S": "1"})
 
     assert run.stdout + run.stderr
@@ -236,12 +218,13 @@ def test_the_key_is_not_in_cli_output_even_verbose(run_cli, cli_index, secret_se
 
 
 @pytest.mark.integration
-def test_a_key_in_the_server_url_is_not_in_verbose_cli_output(run_cli, cli_index, secret_server) -> None:
-    secret_server.set_mode("reject")
-    url = secret_server.url.replace("http://", f"http://user:{URL_SECRET}@")
+def test_a_key_in_the_server_url_is_not_in_verbose_cli_output(run_cli, cli_index, llm_server) -> None:
+    llm_server.set_mode("reject")
+    url = llm_server.url.replace("http://", f"http://user:{URL_SECRET}@")
 
     run = run_cli("-v", "ask", "Is a Data Scientist in the UK well paid?", env={
-        "CAREER_DATA_DIR": str(cli_index), "CAREER_LLM_BACKEND": "openai", "CAREER_OPENAI_BASE_URL": url})
+        "CAREER_DATA_DIR": str(cli_index.data), "CAREER_LLM_BACKEND": "openai",
+        "CAREER_OPENAI_BASE_URL": url})
 
     assert "rejected the API key" in run.stdout
     assert URL_SECRET not in run.stdout + run.stderr

@@ -17,7 +17,7 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from langchain_tests.integration_tests import ChatModelIntegrationTests
 from langchain_tests.unit_tests import ChatModelUnitTests
 
-from assistant import llm
+from assistant import gguf, llm
 from assistant.errors import BackendUnavailable, ConfigError
 from assistant.settings import Settings
 
@@ -253,8 +253,8 @@ def test_assemble_trusts_its_stamp_until_the_file_changes(
     s = make_settings(tmp_path)
     path = llm.assemble_gguf(s)
     hashed: list[Path] = []
-    real_hash = llm._sha256_file
-    monkeypatch.setattr(llm, "_sha256_file", lambda p: hashed.append(p) or real_hash(p))
+    real_hash = gguf._sha256_file
+    monkeypatch.setattr(gguf, "_sha256_file", lambda p: hashed.append(p) or real_hash(p))
 
     assert llm.assemble_gguf(s) == path
     assert hashed == []

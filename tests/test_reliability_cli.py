@@ -26,8 +26,6 @@ from pathlib import Path
 
 import pytest
 
-from assistant.settings import OFFLINE_ENV
-
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 DS_UK = "How much does a Data Scientist earn in the UK?"
@@ -58,19 +56,6 @@ def one_line_error(run) -> str:
     assert len(lines) == 1, run.stderr
     assert lines[0].startswith("error: "), lines[0]
     return lines[0]
-
-
-@pytest.fixture(scope="module")
-def indexed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A CAREER_DATA_DIR with corpus/ indexed by the CLI (keyword embeddings)."""
-    data = tmp_path_factory.mktemp("reliability") / "data"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CAREER_")}
-    env.update(OFFLINE_ENV, CAREER_DATA_DIR=str(data), CAREER_CORPUS_DIR=str(REPO / "corpus"),
-               CAREER_EMBEDDING_BACKEND="keyword", CAREER_LLM_BACKEND="fake")
-    proc = subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", "--quiet"], env=env,
-                          cwd=data.parent, capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stderr
-    return data
 
 
 # --------------------------------------------------------------------------- invalid settings
@@ -122,13 +107,13 @@ def test_a_port_out_of_range_is_a_one_line_error(run_cli) -> None:
     assert "CAREER_PORT" in line
 
 
-def test_a_port_already_in_use_is_a_one_line_error(run_cli, indexed: Path) -> None:
+def test_a_port_already_in_use_is_a_one_line_error(run_cli, cli_index) -> None:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
 
-        run = run_cli("serve", env={"CAREER_PORT": str(port), "CAREER_DATA_DIR": str(indexed)},
+        run = run_cli("serve", env={"CAREER_PORT": str(port), "CAREER_DATA_DIR": str(cli_index.data)},
                       timeout=180)
 
     line = one_line_error(run)
@@ -136,13 +121,10 @@ def test_a_port_already_in_use_is_a_one_line_error(run_cli, indexed: Path) -> No
 
 
 @pytest.mark.integration
-def test_a_negative_llm_timeout_is_a_one_line_error(run_cli, indexed: Path) -> None:
-    from fakes.openai_server import FakeOpenAIServer
-
-    with FakeOpenAIServer() as server:
-        run = run_cli("ask", DS_UK, env={"CAREER_DATA_DIR": str(indexed), "CAREER_LLM_BACKEND": "openai",
-                                         "CAREER_OPENAI_BASE_URL": server.url, "CAREER_LLM_TIMEOUT_S": "-1",
-                                         "CAREER_FALLBACK": "none"})
+def test_a_negative_llm_timeout_is_a_one_line_error(run_cli, cli_index, llm_server) -> None:
+    run = run_cli("ask", DS_UK, env={"CAREER_DATA_DIR": str(cli_index.data), "CAREER_LLM_BACKEND": "openai",
+                                     "CAREER_OPENAI_BASE_URL": llm_server.url, "CAREER_LLM_TIMEOUT_S": "-1",
+                                     "CAREER_FALLBACK": "none"})
 
     assert "CAREER_LLM_TIMEOUT_S" in one_line_error(run)
 
@@ -208,9 +190,10 @@ def test_odd_but_valid_quiz_answers_are_accepted(run_cli) -> None:
     "\u202eデータサイエンティスト How much does a Data Scientist 💰 earn in the UK 🇬🇧? Зарплата في المملكة",
 ], ids=["control characters", "mixed scripts"])
 def test_control_characters_and_mixed_scripts_are_answered_like_the_plain_question(
-        run_cli, indexed: Path, question: str) -> None:
+        run_cli, cli_index, question: str) -> None:
     run = run_cli("ask", question, "--json",
-                  env={"CAREER_DATA_DIR": str(indexed), "CAREER_RELEVANCE_THRESHOLD": KEYWORD_THRESHOLD})
+                  env={"CAREER_DATA_DIR": str(cli_index.data),
+                       "CAREER_RELEVANCE_THRESHOLD": KEYWORD_THRESHOLD})
 
     assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
     got = json.loads(run.stdout)
@@ -219,8 +202,9 @@ def test_control_characters_and_mixed_scripts_are_answered_like_the_plain_questi
     assert "£50,000 – £100,000" in got["sources"][0]["text"]
 
 
-def test_a_question_with_bytes_that_are_not_utf8_is_answered(indexed: Path, tmp_path: Path) -> None:
-    env = {**os.environ, "CAREER_DATA_DIR": str(indexed), "CAREER_RELEVANCE_THRESHOLD": KEYWORD_THRESHOLD}
+def test_a_question_with_bytes_that_are_not_utf8_is_answered(cli_index, tmp_path: Path) -> None:
+    env = {**os.environ, "CAREER_DATA_DIR": str(cli_index.data),
+           "CAREER_RELEVANCE_THRESHOLD": KEYWORD_THRESHOLD}
     question = DS_UK.encode() + b" \xff\xfe\xc3"  # argv is bytes on POSIX: anything can arrive
 
     proc = subprocess.run([sys.executable, "-m", "assistant.cli", "ask", question], env=env, cwd=tmp_path,
@@ -231,9 +215,9 @@ def test_a_question_with_bytes_that_are_not_utf8_is_answered(indexed: Path, tmp_
     assert b"Data Scientist / Salary range" in proc.stdout
 
 
-def test_ask_on_a_corrupted_index_is_a_one_line_error(run_cli, indexed: Path, tmp_path: Path) -> None:
+def test_ask_on_a_corrupted_index_is_a_one_line_error(run_cli, cli_index, tmp_path: Path) -> None:
     data = tmp_path / "data"
-    shutil.copytree(indexed, data)
+    shutil.copytree(cli_index.data, data)
     (data / "chroma" / "chroma.sqlite3").write_bytes(b"this is not a database " * 500)
 
     line = one_line_error(run_cli("ask", DS_UK, env={"CAREER_DATA_DIR": str(data)}))

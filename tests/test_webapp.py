@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 from collections.abc import Iterator
 from dataclasses import replace
@@ -250,7 +251,9 @@ def test_guide_passages_in_the_sources_panel_are_escaped() -> None:
 
     assert "<script" not in panel and "<img" not in panel
     assert "&lt;script&gt;window.pwned = 1&lt;/script&gt;" in panel
-    assert "&lt;img src=x onerror=&quot;window.pwned=1&quot;&gt;" in panel
+    # Jinja2's autoescape writes a quote as &#34; (html.escape wrote &quot;): the same text.
+    assert "&lt;img src=x onerror=&#34;window.pwned=1&#34;&gt;" in panel
+    assert f"Passage {IMG}" in html.unescape(panel)
 
 
 def test_markdown_blockquotes_of_extractive_answers_still_render() -> None:
@@ -261,7 +264,7 @@ def test_markdown_blockquotes_of_extractive_answers_still_render() -> None:
 
 def test_only_known_citations_become_links() -> None:
     text = webapp.link_citations("A [1], B [7] and [2].", "src-3", {1, 2}, {1: 'Sec "one"'})
-    assert text == ('A <a class="cite" href="#src-3-1" title="Sec &quot;one&quot;">[1]</a>, B [7] and '
+    assert text == ('A <a class="cite" href="#src-3-1" title="Sec &#34;one&#34;">[1]</a>, B [7] and '
                     '<a class="cite" href="#src-3-2" title="">[2]</a>.')
 
 
@@ -387,6 +390,14 @@ def test_salary_chart_is_a_real_plot_with_a_panel_per_region(roles: dict) -> Non
 def test_salary_chart_with_nothing_selected_says_so(roles: dict) -> None:
     fig = webapp.salary_chart(roles, [], [])
     assert "pick at least one role" in fig.axes[0].texts[0].get_text()
+
+
+def test_comparison_and_error_lines_escape_role_and_user_text(roles: dict) -> None:
+    first, second = webapp.profiled_roles(roles)[:2]
+    evil = {SCRIPT: replace(roles[first], title=SCRIPT, suits=IMG), second: roles[second]}
+    page = webapp.comparison_html(evil, SCRIPT, second) + webapp.error_html(f"unknown role {SCRIPT}")
+    assert "<script" not in page and "<img" not in page
+    assert page.count("&lt;script&gt;window.pwned = 1&lt;/script&gt;") == 8  # head, 6 row tags, error
 
 
 def test_comparison_puts_two_roles_side_by_side(roles: dict) -> None:
