@@ -107,6 +107,10 @@ class QuestionReader:
             vocab.update(w for w in name.split() if len(w) >= 4)
         self._vocab = frozenset(vocab)
         self._known_words = frozenset(vocab | set(_STOP) | _lexicon_words())
+        # The verbs the guide's task lists open with ("Running experiments", "Writing code"): in
+        # "which job runs A/B tests" the verb makes it a "which roles do X" question.
+        self._task_verbs = frozenset(form for facts in roles.values() for line in facts.tasks if line.split()
+                                     for form in _verb_forms(line.split()[0]))
         self._topic_vectors: list[tuple[str, list[float]]] | None = None
 
     # ----------------------------------------------------------------- public
@@ -168,7 +172,7 @@ class QuestionReader:
             return Reading(kind="path_request", query=raw, **common)
         if jobs and not roles:
             return Reading(kind="out_of_scope", foreign=tuple(jobs), query=raw, **common)
-        skill = self._skill(low, tuple(r.title for r in named)) if _asks_which_roles(low) and _has_any(low, lexicon.NEED_WORDS) \
+        skill = self._skill(low, tuple(r.title for r in named)) if _asks_which_roles(low) and self._asks_what_roles_do(low) \
             and not roles and topic != "salary" and not _asks_about_a_topic(low) else None
         kind = _kind(low, roles, unprofiled, topic, direction, region, skill)
         query = raw
@@ -316,6 +320,10 @@ class QuestionReader:
             return  # inside a longer job already found ("software engineer")
         found.append((start, end, job))
 
+    def _asks_what_roles_do(self, low: str) -> bool:
+        """ "which roles need/use X", or "which job runs/writes X" with a verb of the guide's tasks."""
+        return _has_any(low, lexicon.NEED_WORDS) or any(w in self._task_verbs for w in _WORD.findall(low))
+
     def _skill(self, low: str, roles: tuple[str, ...]) -> str | None:
         """The thing "which roles need X" asks about: the words left after the question's frame."""
         drop = set(_STOP) | {w for ws in lexicon.TOPIC_WORDS.values() for w in ws} | set(lexicon.RANK_SUBJECT)
@@ -438,6 +446,16 @@ _WHICH_ROLES = re.compile(
     rf"\b(which|what|whats|what's|who|any)\b(?:\s+\S+){{0,3}}?\s+\b({_SUBJECTS})\b"
     rf"|\b({'|'.join(lexicon.SUPERLATIVES)})\b(?:[\s-]+\S+){{0,2}}?[\s-]+({_SUBJECTS})\b"
     r"|\b(rank|ranking|order|sort|list)\b|\bwho\b", re.I)
+
+
+def _verb_forms(gerund: str) -> set[str]:
+    """ "Running" -> run, runs, running; "Writing" -> write, writes, writing (not "writer")."""
+    word = gerund.lower().strip("*_")
+    if not word.endswith("ing") or len(word) < 6:
+        return {word, word + "s"}
+    stem = word[:-3]
+    bases = {stem, stem + "e"} | ({stem[:-1]} if stem[-1] == stem[-2] else set())
+    return {word} | bases | {b + "s" for b in bases} | {b + "es" for b in bases}
 
 
 def _asks_which_roles(low: str) -> bool:

@@ -20,15 +20,16 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# Questions that take the chain's LLM path: yes/no and open questions (plain section and salary
-# questions are computed from the role facts, path requests take the quiz path).
+# Questions that take the chain's LLM path: open "why/how/what makes" questions (plain section
+# and salary questions are computed from the role facts, yes/no questions quote the guide's
+# deciding lines, path requests take the quiz path).
 LLM_QUESTIONS = (
-    "Does a Data Scientist need to know SQL?",
-    "Is coding a big part of an AI Product Manager's job?",
-    "Is a PhD required to become a research scientist?",
-    "Do ML engineers need to know about the cloud?",
-    "Does an AI safety researcher need a technical background?",
-    "Can a writer become a prompt engineer?",
+    "Why do data scientists need SQL?",
+    "Why would an ML engineer need a cloud platform?",
+    "Why is the research scientist track so hard to get into?",
+    "What is the point of red-teaming models for a safety researcher?",
+    "How does a writer end up as a prompt engineer?",
+    "What makes MLOps different from DevOps?",
 )
 
 

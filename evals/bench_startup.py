@@ -14,7 +14,7 @@ from pathlib import Path
 
 from assistant.settings import Settings
 
-STARTUP_QUESTION = "Does a Data Scientist need to know SQL?"
+STARTUP_QUESTION = "Why do data scientists need SQL?"
 
 
 def bench_startup(settings: Settings) -> dict:

@@ -79,7 +79,7 @@ class LazyAssistant:
             assistant = self.get()
             from assistant.llm import ChatLocalLlama, check_backend
 
-            assistant.search.search("warm up", k=1)  # loads the embedding model and BM25
+            assistant.warm_up()  # the embedding model, BM25 and the guide sentences quoted for yes/no
             check_backend(assistant.chat_model)  # loads a local model / reaches a server
             if isinstance(assistant.chat_model, ChatLocalLlama):
                 _prefill(assistant.chat_model)
