@@ -135,8 +135,8 @@ class QuestionReader:
             if len(low) < 5 or low in self._known_words or not low.isalpha():
                 return word
             close = difflib.get_close_matches(low, self._vocab, n=1, cutoff=FUZZY_CUTOFF)
-            if not close or close[0] in low or low in close[0]:
-                return word  # unknown, or another form of a guide word ("deployment", "apart")
+            if not close or close[0] in low or low in close[0] or _root(close[0]) == _root(low):
+                return word  # unknown, or another form of a guide word ("deployment", "apart", "writes")
             return close[0]
 
         return re.sub(r"[A-Za-z]+", swap, text)
@@ -446,6 +446,14 @@ _WHICH_ROLES = re.compile(
     rf"\b(which|what|whats|what's|who|any)\b(?:\s+\S+){{0,3}}?\s+\b({_SUBJECTS})\b"
     rf"|\b({'|'.join(lexicon.SUPERLATIVES)})\b(?:[\s-]+\S+){{0,2}}?[\s-]+({_SUBJECTS})\b"
     r"|\b(rank|ranking|order|sort|list)\b|\bwho\b", re.I)
+
+
+def _root(word: str) -> str:
+    """ "writes", "writer", "writing" -> "writ": forms of one word are not typos of each other."""
+    for suffix in ("ing", "ers", "er", "es", "ed", "s", "e"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
 
 
 def _verb_forms(gerund: str) -> set[str]:

@@ -123,6 +123,14 @@ def test_which_roles_need_a_skill_lists_only_roles_whose_skills_say_so(reader, r
     assert_grounded(result)
 
 
+def test_which_role_does_a_task_names_the_role_whose_tasks_say_so(reader, roles) -> None:
+    result = answer(reader, roles, "which job runs a/b tests")
+
+    assert "Data Scientist (day-to-day tasks)" in result.text
+    assert "Machine Learning Engineer" not in result.text and "Prompt Engineer" not in result.text
+    assert_grounded(result)
+
+
 def test_a_skill_no_profile_lists_is_said_plainly(reader, roles) -> None:
     result = answer(reader, roles, "which roles require cobol?")
 

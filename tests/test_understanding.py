@@ -254,3 +254,20 @@ def test_which_roles_need_a_skill_leaves_out_the_role_set_aside(reader) -> None:
     answer = compute(reading, reader.roles)
     assert answer is not None and "Data Scientist" in answer.text
     assert "Machine Learning Engineer" not in answer.text
+
+
+@pytest.mark.parametrize(("question", "skill"), [("which job runs a/b tests", "runs a/b tests"),
+                                                 ("which roles deploy models?", "deploy models")])
+def test_which_role_does_a_task_reads_by_the_verbs_the_guides_task_lists_use(reader, question, skill) -> None:
+    reading = reader.read(question)
+
+    assert reading.kind == "ranking" and reading.skill == skill and reading.roles == ()
+
+
+def test_a_job_title_sharing_a_task_verbs_letters_is_not_a_task(reader) -> None:
+    assert reader.read("which role is best for a writer").skill is None
+
+
+def test_another_form_of_a_guide_word_is_not_a_typo(reader) -> None:
+    assert reader.fix_typos("who writes prompts") == "who writes prompts"
+    assert reader.fix_typos("what skils does a data sceintist need") == "what skills does a data scientist need"
