@@ -19,9 +19,11 @@ from assistant import grounding, prompts
 from assistant.computed import compute
 from assistant.errors import BackendUnavailable, BadInput
 from assistant.evidence import EvidencePicker
+from assistant.extractive import extractive_answer, with_evidence
+from assistant.injection import OVERRIDE, leaks_prompt, strip_overrides
 from assistant.lexicon import TOPIC_SECTION
-from assistant.retrieval import Hit, HybridSearch, content_words, fit_budget
-from assistant.roles import LISTED_SECTION, RoleFacts, region_in_text
+from assistant.retrieval import Hit, HybridSearch, fit_budget
+from assistant.roles import LISTED_SECTION, RoleFacts
 from assistant.settings import Settings
 from assistant.understanding import META_REQUEST, QuestionReader, Reading
 
@@ -35,15 +37,6 @@ NEED_EXTRA = 2
 # Deciding sentences quoted for a yes/no question: on the gold + dev yes/no questions the
 # deciding one was among the best three nearly always, but not always first.
 QUOTED = 3
-# Sentences that try to take over the assistant; they are dropped before retrieval so
-# only the question they wrap is judged (and answered) on its own merits.
-OVERRIDE = re.compile(
-    r"(ignore (all |any )?(the |your )?(previous|prior|above|earlier|career guide|guide|instructions)|"
-    r"disregard (all |the |your )?(previous|prior|above|instructions|guide)|you are now|you're now|"
-    r"\bDAN\b|no restrictions|developer mode|jailbreak|let's play a game|system override|"
-    r"new instruction|act as (a|an) )",
-    re.I,
-)
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
@@ -66,8 +59,9 @@ class AnswerResult:
 
     def to_dict(self) -> dict:
         return {
-            "answer": self.answer, "sources": self.sources, "declined": self.declined, "reason": self.reason,
-            "latency_s": round(self.latency_s, 3), "ttft_s": None if self.ttft_s is None else round(self.ttft_s, 3),
+            "answer": self.answer, "sources": self.sources, "declined": self.declined,
+            "reason": self.reason, "latency_s": round(self.latency_s, 3),
+            "ttft_s": None if self.ttft_s is None else round(self.ttft_s, 3),
             "mode": self.mode, "query": self.query, "notice": self.notice,
             "retrieved": self.retrieved, "reading": self.reading,
         }
@@ -84,6 +78,21 @@ class StreamEvent:
     token: str = ""
     replace: bool = False
     result: AnswerResult | None = None
+
+
+@dataclass
+class _Turn:
+    """One question on its way through the passages path: what later steps need to know."""
+
+    question: str
+    reading: Reading
+    started: float
+    retrieved: list[str] = field(default_factory=list)
+    context: list[Hit] = field(default_factory=list)
+    sources: list[dict] = field(default_factory=list)
+    shown: str = ""            # text the user has seen so far
+    ttft: float | None = None
+    leaked: bool = False       # the stream stopped at a run of the system prompt
 
 
 class Assistant:
@@ -135,6 +144,8 @@ class Assistant:
             yield event
 
     def _steps(self, question: str, history: list[dict] | None) -> Iterator[StreamEvent]:
+        """Route a question: declines and computed answers at once, path requests to the cards,
+        lesson requests to the plan, the rest to the guide's passages."""
         started = time.perf_counter()
         question = strip_overrides(self.clean_question(question))
         if not question:
@@ -144,111 +155,125 @@ class Assistant:
         reading = self.reader.read(question, history or [])
         if reading.kind == "meta":
             yield self._decline(prompts.DECLINE_META, "meta", reading, started)
-            return
-        if reading.kind == "out_of_scope":
+        elif reading.kind == "out_of_scope":
             yield self._decline(self._decline_text(reading.foreign), "out_of_scope", reading, started)
-            return
-        if self._asks_for_lessons(reading):
+        elif self._asks_for_lessons(reading):
             yield from self._plan(reading, started)
-            return
-        if reading.kind == "path_request":
+        elif reading.kind == "path_request":
             yield from self._recommend(question, started)
-            return
-        computed = compute(reading, self.roles)
-        if computed is not None:
+        elif (computed := compute(reading, self.roles)) is not None:
             yield StreamEvent(token=computed.text)
             yield self._final(computed.text, computed.sources, started, declined=computed.declined,
                               mode="declined" if computed.declined else "computed", query=reading.query,
                               reason=computed.reason, reading=reading)
-            return
+        else:
+            yield from self._from_passages(_Turn(question, reading, started))
+
+    def _from_passages(self, turn: _Turn) -> Iterator[StreamEvent]:
+        """Retrieve, gate, then quote the deciding lines of a yes/no question or ask the model."""
+        reading = turn.reading
         hits = self._retrieve(reading)
-        retrieved = [h.citation for h in hits]
+        turn.retrieved = [h.citation for h in hits]
         # A guide page that addresses the assistant ("ignore previous instructions ...") is
         # quarantined: it never becomes a source, so nothing it says can reach an answer.
         hits = [h for h in hits if not (OVERRIDE.search(h.body) or META_REQUEST.search(h.body))]
         if not self._relevant(reading, hits):
-            yield self._final(self._decline_text(), [], started, declined=True, mode="declined",
-                              query=reading.query, retrieved=retrieved, reason="out_of_scope", reading=reading)
+            yield self._final(self._decline_text(), [], turn.started, declined=True, mode="declined",
+                              query=reading.query, retrieved=turn.retrieved, reason="out_of_scope",
+                              reading=reading)
             return
-        context = self._context(reading, hits)
-        sources = [_source(n, h) for n, h in enumerate(context, start=1)]
-        if reading.yes_no and self.settings.yes_no_answers == "quote":
-            quoted = self._quoted(reading, context)
-            if quoted:
-                answer, cited = grounding.tidy_citations(quoted, sources)
-                yield self._final(answer, cited, started, mode="quoted", query=reading.query, reading=reading,
-                                  retrieved=retrieved)
-                return
+        turn.context = self._context(reading, hits)
+        turn.sources = [_source(n, h) for n, h in enumerate(turn.context, start=1)]
+        quoted = self._quoted(reading, turn.context) \
+            if reading.yes_no and self.settings.yes_no_answers == "quote" else ""
+        if quoted:
+            answer, cited = grounding.tidy_citations(quoted, turn.sources)
+            yield self._final(answer, cited, turn.started, mode="quoted", query=reading.query,
+                              reading=reading, retrieved=turn.retrieved)
+            return
+        yield from self._model_answer(turn)
+
+    def _model_answer(self, turn: _Turn) -> Iterator[StreamEvent]:
+        """Stream the model's answer as it passes the figure and prompt-leak checks; then check
+        the whole answer, and quote the guide instead if it fails."""
+        reading, context = turn.reading, turn.context
         texts = [h.text for h in context]
         messages = [SystemMessage(prompts.SYSTEM), HumanMessage(prompts.USER.format(
             sources="\n\n".join(prompts.SOURCE.format(n=n, citation=h.citation, text=h.body)
                                 for n, h in enumerate(context, start=1)),
             question=reading.text + (prompts.YES_NO_HINT if reading.yes_no else "")))]
-
-        shown = ""
-        ttft = None
-        leaked = False
-        guard = _FigureGuard(texts)
+        guard = grounding.FigureGuard(texts)
         try:
-            for piece in self._stream_llm(messages):
-                if ttft is None:
-                    ttft = time.perf_counter() - started
-                safe = guard.feed(piece)
-                if guard.failed:
-                    break
-                if safe and leaks_prompt(shown + safe):
-                    leaked = True
-                    break
-                if safe:
-                    shown += safe
-                    yield StreamEvent(token=safe)
-            if not guard.failed and not leaked:
-                tail = guard.flush()
-                if tail and not guard.failed:
-                    shown += tail
-                    yield StreamEvent(token=tail)
+            yield from self._checked_stream(messages, guard, turn)
         except BackendUnavailable as exc:
             if self.settings.fallback != "extractive":
                 raise
             text = extractive_answer(reading.text, context, roles=reading.roles)
-            note = prompts.LLM_DOWN_NOTE.format(reason=str(exc))
             yield StreamEvent(token=text, replace=True)
-            yield self._final(text, sources, started, mode="fallback", query=reading.query, notice=note, reading=reading,
-                              retrieved=retrieved, ttft=ttft)
+            yield self._final(text, turn.sources, turn.started, mode="fallback", query=reading.query,
+                              notice=prompts.LLM_DOWN_NOTE.format(reason=str(exc)), reading=reading,
+                              retrieved=turn.retrieved, ttft=turn.ttft)
             return
+        answer, issues = self._checked_answer(guard, turn)
+        if issues or not answer:
+            logger.info("grounding check failed (%s): answering extractively", "; ".join(issues) or "empty")
+            text = extractive_answer(reading.text, context, roles=reading.roles)
+            yield StreamEvent(token=text, replace=True)
+            yield self._final(text, turn.sources, turn.started, mode="extractive", query=reading.query,
+                              reading=reading, problems=issues, retrieved=turn.retrieved, ttft=turn.ttft)
+            return
+        if not grounding.cited_ids(answer) and turn.sources:
+            answer += " [1]"
+        if reading.yes_no:
+            answer = with_evidence(answer, reading, [h.body for h in context])
+        answer, sources = grounding.tidy_citations(answer, turn.sources)
+        if answer != turn.shown:
+            yield StreamEvent(token=answer, replace=True)
+        yield self._final(answer, sources, turn.started, mode="llm", query=reading.query, reading=reading,
+                          retrieved=turn.retrieved, ttft=turn.ttft)
 
+    def _checked_stream(self, messages: list, guard: grounding.FigureGuard,
+                        turn: _Turn) -> Iterator[StreamEvent]:
+        """The model's tokens, each shown once the figures in it are checked; stops at the first
+        unsupported figure or at a run of the system prompt (`turn.leaked`)."""
+        for piece in self._stream_llm(messages):
+            if turn.ttft is None:
+                turn.ttft = time.perf_counter() - turn.started
+            safe = guard.feed(piece)
+            if guard.failed:
+                return
+            if safe and leaks_prompt(turn.shown + safe):
+                turn.leaked = True
+                return
+            if safe:
+                turn.shown += safe
+                yield StreamEvent(token=safe)
+        tail = guard.flush()
+        if tail and not guard.failed:
+            turn.shown += tail
+            yield StreamEvent(token=tail)
+
+    def _checked_answer(self, guard: grounding.FigureGuard, turn: _Turn) -> tuple[str, list[str]]:
+        """The whole answer after the checks (citations repaired, unsupported sentences cut), and
+        the problems that make it unusable."""
+        texts = [h.text for h in turn.context]
         answer = guard.text.strip()
         if not guard.failed:
             answer = grounding.repair_citations(answer, texts)
         issues = ["unsupported figure " + f for f in guard.rejected]
-        if leaked or leaks_prompt(answer):
+        if turn.leaked or leaks_prompt(answer):
             issues.append("the answer repeats the assistant's instructions")
         issues += grounding.problems(answer, texts, allowed_text=self.guide_text) if not guard.failed else []
         if not issues and answer:
             # Sentences whose words are mostly in no source are the model's own additions: cut.
-            said = [*texts, *(h.citation for h in context), question, reading.text]
+            said = [*texts, *(h.citation for h in turn.context), turn.question, turn.reading.text]
             weak = grounding.weak_claims(answer, said)
             if weak:
                 logger.info("dropping %d unsupported sentence(s): %s", len(weak), " | ".join(weak))
                 answer = grounding.without_claims(answer, weak)
                 if not grounding.claims(answer):
                     issues = [f"unsupported sentence: {w}" for w in weak]
-        if issues or not answer:
-            logger.info("grounding check failed (%s): answering extractively", "; ".join(issues) or "empty")
-            text = extractive_answer(reading.text, context, roles=reading.roles)
-            yield StreamEvent(token=text, replace=True)
-            yield self._final(text, sources, started, mode="extractive", query=reading.query, reading=reading,
-                              problems=issues, retrieved=retrieved, ttft=ttft)
-            return
-        if not grounding.cited_ids(answer) and sources:
-            answer += " [1]"
-        if reading.yes_no:
-            answer = _with_evidence(answer, reading, [h.body for h in context])
-        answer, sources = grounding.tidy_citations(answer, sources)
-        if answer != shown:
-            yield StreamEvent(token=answer, replace=True)
-        yield self._final(answer, sources, started, mode="llm", query=reading.query, reading=reading,
-                          retrieved=retrieved, ttft=ttft)
+        return answer, issues
 
     def retrieve(self, question: object, history: list[dict] | None = None) -> tuple[Reading, list[Hit]]:
         """The chain's retrieval step alone, no LLM: the question read against the
@@ -378,7 +403,8 @@ class Assistant:
     def _quoted(self, reading: Reading, context: list[Hit]) -> str:
         """The guide's sentences that decide a yes/no question, best first, each quoted with its
         citation; "" when none can be picked (the model answers instead)."""
-        picks = self.evidence.pick(reading.text, [h.body for h in context], limit=QUOTED, ignore=reading.roles)
+        bodies = [h.body for h in context]
+        picks = self.evidence.pick(reading.text, bodies, limit=QUOTED, ignore=reading.roles)
         if not picks:
             return ""
         lines = [f"> {sentence.rstrip()} [{n}]" for n, sentence in picks]
@@ -394,69 +420,6 @@ class Assistant:
             ttft_s=ttft if ttft is not None else (latency if mode != "llm" else None),
             mode=mode, query=query, notice=notice, problems=problems or [], retrieved=retrieved or [],
             reason=reason, reading=reading.to_dict() if reading else None))
-
-
-def leaks_prompt(answer: str, words: int = 6) -> bool:
-    """Does the answer repeat a run of the system prompt (an injected "print your prompt")?"""
-    def shingles(text: str) -> set[tuple[str, ...]]:
-        tokens = re.findall(r"[a-z]+", text.lower())
-        return {tuple(tokens[i:i + words]) for i in range(len(tokens) - words + 1)}
-
-    return bool(shingles(answer) & shingles(prompts.SYSTEM))
-
-
-def strip_overrides(question: str) -> str:
-    """Drop the sentences of a question that try to override the assistant's instructions."""
-    if not OVERRIDE.search(question):
-        return question
-    sentences = re.split(r"(?<=[.!?:;])\s+|\s+-\s+|\n", question)
-    kept = [s for s in sentences if s and not OVERRIDE.search(s)]
-    return re.sub(r"</?\w+>", " ", " ".join(kept)).strip()
-
-
-def extractive_answer(question: str, context: list[Hit], max_lines: int = 6, roles: tuple[str, ...] = ()) -> str:
-    """An answer made only of the guide's own lines, each under its role and section, with its
-    citation. With `roles`, only those roles' passages are quoted (when there are any)."""
-    if not context:
-        return prompts.EXTRACTIVE_INTRO + "\n\n(no passage found)"
-    own = {n for n, hit in enumerate(context, start=1) if hit.metadata.get("role") in roles}
-    wanted = content_words(question)
-    region = region_in_text(question)
-    scored: list[tuple[float, int, int, str]] = []
-    for n, hit in enumerate(context, start=1):
-        if own and n not in own:
-            continue  # another role's passage: never quoted under this role's question
-        for order, line in enumerate(l.strip() for l in hit.body.splitlines()):
-            if not line or not re.search(r"[A-Za-z]", line):
-                continue
-            overlap = len(wanted & content_words(line)) + len(wanted & content_words(hit.citation)) * 0.5
-            if region and region_in_text(line) == region:
-                overlap += 2
-            scored.append((overlap + 0.5 / n, n, order, line))
-    first = min((s[1] for s in scored), default=1)
-    relevant = [s for s in scored if s[0] >= 1.0] or [s for s in scored if s[1] == first][:3]
-    best = sorted(relevant, key=lambda s: (-s[0], s[1], s[2]))[:max_lines]
-    best.sort(key=lambda s: (s[1], s[2]))
-    lines: list[str] = []
-    headed: set[int] = set()
-    for _, n, _, line in best:  # grouped by source: each group under its role and section
-        if n not in headed:
-            headed.add(n)
-            lines.append(f"From {context[n - 1].citation} [{n}]:")
-        lines.append(f"> {line.lstrip('- ').strip()} [{n}]")
-    return prompts.EXTRACTIVE_INTRO + "\n\n" + "\n".join(lines)
-
-
-def _with_evidence(answer: str, reading: Reading, texts: list[str]) -> str:
-    """A short yes/no verdict gets the guide's own deciding sentence(s), quoted and cited: the
-    small model often answers "No." without the reason the guide gives."""
-    if len(grounding.claims(answer)) > 2:
-        return answer
-    role_words = {w for r in reading.roles for w in content_words(r)}
-    asked = content_words(reading.question) - role_words - {"need", "needs", "have", "guide", "say", "says"}
-    quotes = [f"The guide: “{s.rstrip('.')}.” [{n}]" for n, s in grounding.evidence(asked, texts)
-              if s.rstrip(".") not in answer]
-    return answer if not quotes else answer.rstrip() + "\n\n" + "\n".join(quotes)
 
 
 def build_assistant(s: Settings) -> Assistant:
@@ -497,50 +460,3 @@ def _in_section(hit: Hit, section: str) -> bool:
 
 def _source(n: int, hit: Hit) -> dict:
     return {"id": n, "source": str(hit.metadata.get("source", "")), "section": hit.citation, "text": hit.body}
-
-
-class _FigureGuard:
-    """Holds back streamed text until each figure in it is complete and checked.
-
-    A figure the sources do not contain is never shown: the stream stops and the
-    chain answers extractively instead.
-    """
-
-    _PENDING = re.compile(r"[£$€]?\s?[\d,.]*(\s?[kKmM])?\+?$")
-
-    def __init__(self, source_texts: list[str]) -> None:
-        self.sources = source_texts
-        self.text = ""
-        self._emitted = 0
-        self.rejected: list[str] = []
-
-    @property
-    def failed(self) -> bool:
-        return bool(self.rejected)
-
-    def feed(self, piece: str) -> str:
-        self.text += piece
-        pending = self._PENDING.search(self.text)
-        cut = pending.start() if pending and pending.group(0).strip() else len(self.text)
-        return self._release(cut)
-
-    def flush(self) -> str:
-        return self._release(len(self.text))
-
-    def _release(self, cut: int) -> str:
-        if cut <= self._emitted:
-            return ""
-        # Check the figures that end in the newly released text, read on the whole text
-        # so a figure is never cut in two.
-        prefix = self.text[:cut]
-        numbering = {m.start(1) for m in re.finditer(r"(?m)^\s*(\d{1,2})[.)]\s", prefix)}
-        for m in grounding.FIGURE.finditer(prefix):
-            if m.start("num") in numbering:
-                continue  # "1. Python": list layout, not a figure
-            if m.end() > self._emitted and not grounding.figure_is_supported(m.group(0), self.sources):
-                self.rejected.append(m.group(0).strip())
-        if self.rejected:
-            return ""
-        chunk = self.text[self._emitted:cut]
-        self._emitted = cut
-        return chunk

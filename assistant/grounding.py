@@ -218,3 +218,50 @@ def evidence(question_words: set[str], source_texts: list[str], limit: int = 2) 
     scored.sort(reverse=True)
     best = [s for s in scored if s[0] == scored[0][0]][:limit] if scored else []
     return [(-n, sentence) for _, n, _, sentence in best]
+
+
+class FigureGuard:
+    """Holds back streamed text until each figure in it is complete and checked.
+
+    A figure the sources do not contain is never shown: the stream stops and the
+    chain answers extractively instead.
+    """
+
+    _PENDING = re.compile(r"[£$€]?\s?[\d,.]*(\s?[kKmM])?\+?$")
+
+    def __init__(self, source_texts: list[str]) -> None:
+        self.sources = source_texts
+        self.text = ""
+        self._emitted = 0
+        self.rejected: list[str] = []
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.rejected)
+
+    def feed(self, piece: str) -> str:
+        self.text += piece
+        pending = self._PENDING.search(self.text)
+        cut = pending.start() if pending and pending.group(0).strip() else len(self.text)
+        return self._release(cut)
+
+    def flush(self) -> str:
+        return self._release(len(self.text))
+
+    def _release(self, cut: int) -> str:
+        if cut <= self._emitted:
+            return ""
+        # Check the figures that end in the newly released text, read on the whole text
+        # so a figure is never cut in two.
+        prefix = self.text[:cut]
+        numbering = {m.start(1) for m in re.finditer(r"(?m)^\s*(\d{1,2})[.)]\s", prefix)}
+        for m in FIGURE.finditer(prefix):
+            if m.start("num") in numbering:
+                continue  # "1. Python": list layout, not a figure
+            if m.end() > self._emitted and not figure_is_supported(m.group(0), self.sources):
+                self.rejected.append(m.group(0).strip())
+        if self.rejected:
+            return ""
+        chunk = self.text[self._emitted:cut]
+        self._emitted = cut
+        return chunk

@@ -1,0 +1,57 @@
+"""Answers made of the guide's own lines: the fallback when the model is down or its answer
+fails the grounding checks, and the deciding sentences added to a short yes/no verdict."""
+
+from __future__ import annotations
+
+import re
+
+from assistant import grounding, prompts
+from assistant.retrieval import Hit, content_words
+from assistant.roles import region_in_text
+from assistant.understanding import Reading
+
+
+def extractive_answer(question: str, context: list[Hit], max_lines: int = 6,
+                      roles: tuple[str, ...] = ()) -> str:
+    """An answer made only of the guide's own lines, each under its role and section, with its
+    citation. With `roles`, only those roles' passages are quoted (when there are any)."""
+    if not context:
+        return prompts.EXTRACTIVE_INTRO + "\n\n(no passage found)"
+    own = {n for n, hit in enumerate(context, start=1) if hit.metadata.get("role") in roles}
+    wanted = content_words(question)
+    region = region_in_text(question)
+    scored: list[tuple[float, int, int, str]] = []
+    for n, hit in enumerate(context, start=1):
+        if own and n not in own:
+            continue  # another role's passage: never quoted under this role's question
+        for order, line in enumerate(raw.strip() for raw in hit.body.splitlines()):
+            if not line or not re.search(r"[A-Za-z]", line):
+                continue
+            overlap = len(wanted & content_words(line)) + len(wanted & content_words(hit.citation)) * 0.5
+            if region and region_in_text(line) == region:
+                overlap += 2
+            scored.append((overlap + 0.5 / n, n, order, line))
+    first = min((s[1] for s in scored), default=1)
+    relevant = [s for s in scored if s[0] >= 1.0] or [s for s in scored if s[1] == first][:3]
+    best = sorted(relevant, key=lambda s: (-s[0], s[1], s[2]))[:max_lines]
+    best.sort(key=lambda s: (s[1], s[2]))
+    lines: list[str] = []
+    headed: set[int] = set()
+    for _, n, _, line in best:  # grouped by source: each group under its role and section
+        if n not in headed:
+            headed.add(n)
+            lines.append(f"From {context[n - 1].citation} [{n}]:")
+        lines.append(f"> {line.lstrip('- ').strip()} [{n}]")
+    return prompts.EXTRACTIVE_INTRO + "\n\n" + "\n".join(lines)
+
+
+def with_evidence(answer: str, reading: Reading, texts: list[str]) -> str:
+    """A short yes/no verdict gets the guide's own deciding sentence(s), quoted and cited: the
+    small model often answers "No." without the reason the guide gives."""
+    if len(grounding.claims(answer)) > 2:
+        return answer
+    role_words = {w for r in reading.roles for w in content_words(r)}
+    asked = content_words(reading.question) - role_words - {"need", "needs", "have", "guide", "say", "says"}
+    quotes = [f"The guide: “{s.rstrip('.')}.” [{n}]" for n, s in grounding.evidence(asked, texts)
+              if s.rstrip(".") not in answer]
+    return answer if not quotes else answer.rstrip() + "\n\n" + "\n".join(quotes)

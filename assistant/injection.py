@@ -1,0 +1,35 @@
+"""The injection guard: sentences that try to take over the assistant are dropped from the
+question, and an answer that repeats the system prompt is never shown."""
+
+from __future__ import annotations
+
+import re
+
+from assistant import prompts
+
+# Sentences that try to take over the assistant; they are dropped before retrieval so
+# only the question they wrap is judged (and answered) on its own merits.
+OVERRIDE = re.compile(
+    r"(ignore (all |any )?(the |your )?(previous|prior|above|earlier|career guide|guide|instructions)|"
+    r"disregard (all |the |your )?(previous|prior|above|instructions|guide)|you are now|you're now|"
+    r"\bDAN\b|no restrictions|developer mode|jailbreak|let's play a game|system override|"
+    r"new instruction|act as (a|an) )",
+    re.I,
+)
+
+def leaks_prompt(answer: str, words: int = 6) -> bool:
+    """Does the answer repeat a run of the system prompt (an injected "print your prompt")?"""
+    def shingles(text: str) -> set[tuple[str, ...]]:
+        tokens = re.findall(r"[a-z]+", text.lower())
+        return {tuple(tokens[i:i + words]) for i in range(len(tokens) - words + 1)}
+
+    return bool(shingles(answer) & shingles(prompts.SYSTEM))
+
+
+def strip_overrides(question: str) -> str:
+    """Drop the sentences of a question that try to override the assistant's instructions."""
+    if not OVERRIDE.search(question):
+        return question
+    sentences = re.split(r"(?<=[.!?:;])\s+|\s+-\s+|\n", question)
+    kept = [s for s in sentences if s and not OVERRIDE.search(s)]
+    return re.sub(r"</?\w+>", " ", " ".join(kept)).strip()
