@@ -55,8 +55,11 @@ def compute(reading: Reading, roles: Mapping[str, RoleFacts]) -> Computed | None
         return rank_salaries(reading, roles)
     if reading.kind == "comparison" and reading.topic == "salary" and len(facts) >= 2:
         return compare_salaries(reading, facts)
-    if reading.kind == "role_fact" and len(facts) == 1 and not (reading.yes_no or reading.judgement):
-        return section_answer(reading, facts[0])
+    if reading.kind == "role_fact" and len(facts) == 1 and not reading.judgement:
+        if reading.topic == "salary":  # "is it well paid?" too: the figures are the guide's answer
+            return salary_answer(reading.region, facts[0])
+        if not reading.yes_no:
+            return section_answer(reading, facts[0])
     return None
 
 

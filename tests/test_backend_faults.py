@@ -21,9 +21,9 @@ from assistant import prompts
 from assistant.errors import BackendUnavailable
 from assistant.settings import Settings, load_settings
 
-DS_UK = "Is a Data Scientist in the UK well paid?"  # a yes/no question: the model path
+DS_UK = "Why is a Data Scientist in the UK well paid?"  # an open question: the model path
 DS_UK_ANSWER = "Data Scientist: UK: £50,000 – £100,000 [1]"  # what the fake server replies
-MLE_UK = "Is a Machine Learning Engineer in the UK well paid?"  # the model path
+MLE_UK = "Why is a Machine Learning Engineer in the UK well paid?"  # an open question: the model path
 KEYWORD_THRESHOLD = 0.15  # see tests/test_chain.py
 TIMEOUT_S = 1.0
 # What the assistant must say for each fault (the LLM server's URL comes first).

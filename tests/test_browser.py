@@ -24,7 +24,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 SHOTS = REPO / "test-artifacts"
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "mobile": {"width": 390, "height": 844}}
-UK_QUESTION = "Is a Machine Learning Engineer in the UK well paid?"  # a yes/no question: the model path
+UK_QUESTION = "Why is a Machine Learning Engineer in the UK well paid?"  # an open question: the model path
 PROBE_QUESTION = "What is on the zebrafish checklist of skills and code?"
 # A guide file with HTML in it: it must show as text and never run.
 PROBE_FILE = """---

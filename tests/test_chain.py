@@ -38,7 +38,7 @@ KEYWORD_THRESHOLD = 0.15
 
 DS_UK = "How much does a Data Scientist earn in the UK?"  # computed from the role facts
 # Yes/no questions take the model path: these exercise the prompt, the stream and the checks.
-DS_UK_LLM = "Is a Data Scientist in the UK well paid?"
+DS_UK_LLM = "Why is a Data Scientist in the UK well paid?"
 MLOPS_LLM = "Does an MLOps engineer need Kubernetes?"
 GENERAL_LLM = "Which skills matter across all the paths?"  # no role: the best passages within the budget
 DS_HISTORY = [
@@ -720,7 +720,7 @@ def test_text_is_normalised_to_composed_form(make_assistant) -> None:
 def test_a_dirty_guide_question_is_answered_like_the_clean_one(make_assistant) -> None:
     clean = make_assistant().answer(DS_UK_LLM)
 
-    dirty = make_assistant().answer("\x00  Is a\x07 Data Scientist\n\n in the UK well paid?\x1b ")
+    dirty = make_assistant().answer("\x00  Why is a\x07 Data Scientist\n\n in the UK well paid?\x1b ")
 
     assert (dirty.answer, dirty.sources) == (clean.answer, clean.sources)
 

@@ -26,7 +26,7 @@ from test_ui_client import AppServer, app_env, ask, free_port, ingest, last_text
 pytestmark = pytest.mark.integration
 
 REPO = Path(__file__).resolve().parents[1]
-MLE_UK = "Is a Machine Learning Engineer in the UK well paid?"  # a yes/no question: the model path
+MLE_UK = "Why is a Machine Learning Engineer in the UK well paid?"  # an open question: the model path
 MLE_SALARY = "Machine Learning Engineer / Salary range"
 EDGE_QUESTION = "What is the edge deployment engineer salary in the UK?"
 CORPUS_FILES = len(list((REPO / "corpus").glob("*.md")))
@@ -192,7 +192,7 @@ def test_two_app_processes_answer_from_the_same_index_and_llm_server(
 
     first, second = answers
     assert first["mode"] == second["mode"] == "llm"
-    # The server's reply, then (for this yes/no question) the guide's quoted deciding sentence.
+    # The server's reply, the same from both apps.
     assert first["answer"] == second["answer"]
     assert first["answer"].startswith("Machine Learning Engineer: UK: £60,000 – £130,000 [1]")
     assert first["sources"] == second["sources"] and first["sources"][0]["section"] == MLE_SALARY

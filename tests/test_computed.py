@@ -157,6 +157,21 @@ def test_a_yes_no_question_is_left_to_the_model(reader, roles) -> None:
     assert computed.compute(reader.read("Do data scientists need SQL?"), roles) is None
 
 
+@pytest.mark.parametrize(("question", "shown", "not_shown"), [
+    ("Is a Machine Learning Engineer in the UK well paid?", "£60,000 – £130,000", "$"),
+    ("do data scientists earn a lot in the states?", "$", "£"),
+])
+def test_a_yes_no_question_about_pay_gets_the_figures(reader, roles, question, shown, not_shown) -> None:
+    result = answer(reader, roles, question)
+
+    assert shown in result.text and not_shown not in result.text
+    assert_grounded(result)
+
+
+def test_why_a_role_is_paid_well_is_left_to_the_model(reader, roles) -> None:
+    assert computed.compute(reader.read("Why is a Data Scientist in the UK well paid?"), roles) is None
+
+
 # --------------------------------------------------------------------------- silence
 
 

@@ -54,7 +54,7 @@ class Role:
 
     @property
     def question(self) -> str:
-        return f"Is a {self.name} in the UK well paid?"  # yes/no: the model path
+        return f"Why is a {self.name} in the UK well paid?"  # an open question: the model path
 
 
 @dataclass

@@ -27,7 +27,7 @@ from assistant.settings import OFFLINE_ENV
 
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "test-artifacts"
-UK_QUESTION = "Is a Machine Learning Engineer in the UK well paid?"  # a yes/no question: the model path
+UK_QUESTION = "Why is a Machine Learning Engineer in the UK well paid?"  # an open question: the model path
 PLACEHOLDER = '<span class="thinking">Searching the guide…</span>'
 
 pytestmark = pytest.mark.integration

@@ -72,7 +72,7 @@ def _result(answer: str, sources: list[dict], **kw: object) -> AnswerResult:
 
 
 def test_chat_streams_the_answer_then_ends_with_sources_and_citation_links(source: LazyAssistant) -> None:
-    views = run(source, "Is a Machine Learning Engineer in the UK well paid?")
+    views = run(source, "Why is a Machine Learning Engineer in the UK well paid?")
 
     assert len(views) >= 3  # the question at once, streamed pieces, the final answer
     first, last = views[0], views[-1]
@@ -86,7 +86,7 @@ def test_chat_streams_the_answer_then_ends_with_sources_and_citation_links(sourc
     assert "Sources: " in answer and "Machine Learning Engineer / Salary range" in answer
     assert 'id="src-0-1"' in last.sources_html
     assert "£60,000" in last.sources_html
-    assert last.turns[0].question == "Is a Machine Learning Engineer in the UK well paid?"
+    assert last.turns[0].question == "Why is a Machine Learning Engineer in the UK well paid?"
 
 
 def test_follow_up_uses_the_conversation(source: LazyAssistant) -> None:
