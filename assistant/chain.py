@@ -15,69 +15,24 @@ from langchain_core.documents import Document
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from assistant import grounding, prompts
+from assistant import grounding, passages, prompts
+from assistant.answers import AnswerResult, StreamEvent, source_dict
 from assistant.computed import compute
 from assistant.errors import BackendUnavailable, BadInput
 from assistant.evidence import EvidencePicker
 from assistant.extractive import extractive_answer, with_evidence
 from assistant.injection import OVERRIDE, leaks_prompt, strip_overrides
-from assistant.lexicon import TOPIC_SECTION
-from assistant.retrieval import Hit, HybridSearch, fit_budget
-from assistant.roles import LISTED_SECTION, RoleFacts
+from assistant.retrieval import Hit, HybridSearch
+from assistant.roles import RoleFacts
 from assistant.settings import Settings
 from assistant.understanding import META_REQUEST, QuestionReader, Reading
 
 logger = logging.getLogger(__name__)
 
-SEARCH_K = 8
-# Passages added after the asked section. Measured on the gold + dev questions that reach the
-# model (48): with 2, every expected fact is in the prompt as often as with the 700-token
-# budget (44) at 317 instead of 330 prompt tokens (p50); with 1, two PhD questions lose theirs.
-NEED_EXTRA = 2
 # Deciding sentences quoted for a yes/no question: on the gold + dev yes/no questions the
 # deciding one was among the best three nearly always, but not always first.
 QUOTED = 3
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
-@dataclass
-class AnswerResult:
-    """One answer, in the JSON shape of `career-assistant ask --json` (plus diagnostics)."""
-
-    answer: str
-    sources: list[dict]
-    declined: bool
-    latency_s: float
-    ttft_s: float | None = None
-    mode: str = "llm"  # llm | computed | extractive | declined | recommendation | fallback
-    reason: str | None = None  # why it declined: out_of_scope | not_in_guide | meta
-    query: str = ""
-    notice: str = ""
-    problems: list[str] = field(default_factory=list)
-    retrieved: list[str] = field(default_factory=list)  # citations of the ranked hits
-    reading: dict | None = None  # the question understanding's reading (diagnostics)
-
-    def to_dict(self) -> dict:
-        return {
-            "answer": self.answer, "sources": self.sources, "declined": self.declined,
-            "reason": self.reason, "latency_s": round(self.latency_s, 3),
-            "ttft_s": None if self.ttft_s is None else round(self.ttft_s, 3),
-            "mode": self.mode, "query": self.query, "notice": self.notice,
-            "retrieved": self.retrieved, "reading": self.reading,
-        }
-
-
-@dataclass
-class StreamEvent:
-    """A piece of a streamed answer; the last event carries the result.
-
-    `replace` is True when the text shown so far must be replaced by `token`
-    (the grounding check swapped in an extractive answer).
-    """
-
-    token: str = ""
-    replace: bool = False
-    result: AnswerResult | None = None
 
 
 @dataclass
@@ -172,18 +127,18 @@ class Assistant:
     def _from_passages(self, turn: _Turn) -> Iterator[StreamEvent]:
         """Retrieve, gate, then quote the deciding lines of a yes/no question or ask the model."""
         reading = turn.reading
-        hits = self._retrieve(reading)
+        hits = passages.retrieve(self.search, self.roles, reading)
         turn.retrieved = [h.citation for h in hits]
         # A guide page that addresses the assistant ("ignore previous instructions ...") is
         # quarantined: it never becomes a source, so nothing it says can reach an answer.
         hits = [h for h in hits if not (OVERRIDE.search(h.body) or META_REQUEST.search(h.body))]
-        if not self._relevant(reading, hits):
+        if not passages.relevant(reading, hits, self.settings.relevance_threshold):
             yield self._final(self._decline_text(), [], turn.started, declined=True, mode="declined",
                               query=reading.query, retrieved=turn.retrieved, reason="out_of_scope",
                               reading=reading)
             return
-        turn.context = self._context(reading, hits)
-        turn.sources = [_source(n, h) for n, h in enumerate(turn.context, start=1)]
+        turn.context = passages.context(reading, hits, self.settings, self.context_by_need)
+        turn.sources = [source_dict(n, h) for n, h in enumerate(turn.context, start=1)]
         quoted = self._quoted(reading, turn.context) \
             if reading.yes_no and self.settings.yes_no_answers == "quote" else ""
         if quoted:
@@ -279,7 +234,7 @@ class Assistant:
         """The chain's retrieval step alone, no LLM: the question read against the
         conversation, and the passages it ranks (what `stream` would put in the prompt)."""
         reading = self.reader.read(strip_overrides(self.clean_question(question)), history or [])
-        return reading, self._retrieve(reading)
+        return reading, passages.retrieve(self.search, self.roles, reading)
 
     def clean_question(self, question: object) -> str:
         """Validate a question: a string, not empty, not huge; control characters dropped."""
@@ -305,55 +260,6 @@ class Assistant:
         from assistant.llm import stream_text
 
         yield from stream_text(self.chat_model, messages)
-
-    def _retrieve(self, reading: Reading) -> list[Hit]:
-        """Hybrid search; a question naming several roles gets each role's best chunks."""
-        facts = self.roles.get(reading.role or "")
-        section = TOPIC_SECTION.get(reading.topic or "") if facts and facts.detailed else None
-        if facts is not None and not facts.detailed:
-            section = LISTED_SECTION  # what the guide says of listed-only roles
-        elif reading.kind == "path_request":
-            section = "How to choose your path"
-        if len(reading.roles) < 2:
-            return self.search.search(reading.query, k=SEARCH_K, role=reading.role, section=section)
-        per_role = [self.search.search(f"{r}: {reading.text}", k=SEARCH_K, role=r, section=section)
-                    for r in reading.roles[:3]]
-        merged: list[Hit] = []
-        for rank in range(SEARCH_K):
-            for hits in per_role:
-                if rank < len(hits) and hits[rank].chunk_id not in {h.chunk_id for h in merged}:
-                    merged.append(hits[rank])
-        return merged
-
-    def _context(self, reading: Reading, hits: list[Hit]) -> list[Hit]:
-        """What the model reads. A question about named roles gets each role's passage for the
-        section asked about (or its best passage), plus the next NEED_EXTRA passages of those
-        roles (the answer may sit in another of the role's sections than the one asked about).
-        Anything else gets the best passages within the token budget. The model reads ~80 prompt
-        tokens a second on 2 cores, so every passage costs time."""
-        ranked = _close_to_best(hits)
-        if not self.context_by_need or not reading.roles:
-            return fit_budget(ranked, self.settings.context_tokens, self.settings.top_k)
-        section = TOPIC_SECTION.get(reading.topic or "")
-        asked = list(reading.roles[:3])
-        chosen: list[Hit] = []
-        for role in asked:
-            own = [h for h in hits if h.metadata.get("role") == role]
-            in_section = [h for h in own if section and _in_section(h, section)]
-            chosen += in_section[:1] or own[:1]
-        if not chosen:
-            return fit_budget(ranked, self.settings.context_tokens, self.settings.top_k)
-        extra = [h for h in hits if h not in chosen and h.metadata.get("role") in asked][:NEED_EXTRA]
-        return fit_budget(chosen + extra, self.settings.context_tokens, self.settings.top_k)
-
-    def _relevant(self, reading: Reading, hits: list[Hit]) -> bool:
-        """The relevance gate: retrieval scores decide, never the model. A question about a
-        role of the guide (asked or carried over from the conversation) is in scope."""
-        if not hits:
-            return False
-        if reading.roles:
-            return True
-        return max(h.dense for h in hits) >= self.settings.relevance_threshold
 
     def _recommend(self, question: str, started: float) -> Iterator[StreamEvent]:
         """Cards first (no model call), then the model's refinements and summary replace them."""
@@ -444,19 +350,3 @@ def build_assistant(s: Settings) -> Assistant:
 def load_guide_text(corpus_dir: Path) -> str:
     """All of the guide's text (for the check that every role named exists in it)."""
     return "\n".join(p.read_text(encoding="utf-8") for p in sorted(Path(corpus_dir).glob("*.md")))
-
-
-def _close_to_best(hits: list[Hit], margin: float = 0.25) -> list[Hit]:
-    """Drop hits far less similar than the best one: a shorter prompt is a faster answer."""
-    if not hits:
-        return hits
-    best = max(h.dense for h in hits)
-    return [h for h in hits if h.dense >= best - margin]
-
-
-def _in_section(hit: Hit, section: str) -> bool:
-    return any(str(hit.metadata.get(key, "")).startswith(section) for key in ("section", "citation"))
-
-
-def _source(n: int, hit: Hit) -> dict:
-    return {"id": n, "source": str(hit.metadata.get("source", "")), "section": hit.citation, "text": hit.body}

@@ -37,7 +37,7 @@ _EQUIVALENTS: dict[tuple[str, str], set[tuple[str, str]]] = {
     metrics.source_key(ours): {metrics.source_key(f"{PUBLISHED_GUIDE} / {t}") for t in theirs}
     for ours, theirs in PUBLISHED_EQUIVALENTS.items()
 }
-RETRIEVAL_DEPTH = 8  # what the chain retrieves before the context budget (chain.SEARCH_K)
+RETRIEVAL_DEPTH = 8  # what the chain retrieves before the context budget (passages.SEARCH_K)
 # Recommendation cards show the quiz's own computed match ("— 75% fit"): not a claim from the guide.
 FIT_SCORE = re.compile(r"\b\d{1,3}\s?% fit\b")
 
