@@ -170,8 +170,8 @@ def _cmd_ask(args: argparse.Namespace, s: Settings) -> int:
 
 
 def _cmd_recommend(args: argparse.Namespace, s: Settings) -> int:
-    from assistant.quiz import QuizAnswers, parse_background
     from assistant.plan import build_library
+    from assistant.quiz import QuizAnswers, parse_background
     from assistant.recommend import add_plans, build_cards, recommendation_dict, render_markdown
     from assistant.roles import load_roles
 

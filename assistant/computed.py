@@ -8,7 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from assistant import lexicon
-from assistant.roles import LISTED_SECTION, SALARY, RoleFacts, SalaryRange
+from assistant.roles import LISTED_SECTION, SALARY, RoleFacts
+from assistant.salaries import SalaryRange
 from assistant.understanding import Reading
 
 REGION_ORDER = ("uk", "us", "global")
@@ -301,7 +302,7 @@ def _first_line(text: str) -> str:
 
 
 def _key(label: str) -> str | None:
-    from assistant.roles import normalize_region
+    from assistant.regions import normalize_region
 
     return normalize_region(label)
 

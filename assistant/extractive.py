@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 
 from assistant import grounding, prompts
+from assistant.regions import region_in_text
 from assistant.retrieval import Hit, content_words
-from assistant.roles import region_in_text
 from assistant.understanding import Reading
 
 

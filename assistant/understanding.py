@@ -19,7 +19,8 @@ from functools import cache
 from typing import Any, Literal
 
 from assistant import lexicon
-from assistant.roles import RoleFacts, _alias_pattern, find_roles, region_in_text
+from assistant.regions import region_in_text
+from assistant.roles import RoleFacts, alias_pattern, find_roles
 
 logger = logging.getLogger(__name__)
 
@@ -182,7 +183,7 @@ class QuestionReader:
 
     def _set_aside(self, text: str, role: RoleFacts) -> bool:
         """Is every mention of `role` set aside ("apart from a prompt engineer", "besides X")?"""
-        mentions = [m for alias in (role.title, *role.aliases) for m in _alias_pattern(alias).finditer(text)]
+        mentions = [m for alias in (role.title, *role.aliases) for m in alias_pattern(alias).finditer(text)]
         before = [_normal(text[max(0, m.start() - 24):m.start()]) for m in mentions]
         return bool(mentions) and all(
             b.endswith(lexicon.SET_ASIDE) or re.sub(r"\s+the$", "", b).endswith(lexicon.SET_ASIDE) for b in before)
@@ -239,7 +240,7 @@ class QuestionReader:
     def _without_role_names(self, low: str, roles: tuple[str, ...]) -> str:
         for facts in (self.roles[r] for r in roles):
             for name in sorted((facts.title, *facts.aliases), key=len, reverse=True):
-                low = _alias_pattern(name).sub(" ", low)
+                low = alias_pattern(name).sub(" ", low)
         return low
 
     def _own_section(self, low: str, role: str) -> str | None:
@@ -294,7 +295,7 @@ class QuestionReader:
         spans = []
         for facts in (self.roles[r] for r in roles):
             for name in (facts.title, *facts.aliases):
-                spans += [(m.start(), m.end()) for m in _alias_pattern(name).finditer(low)]
+                spans += [(m.start(), m.end()) for m in alias_pattern(name).finditer(low)]
         found: list[tuple[int, int, str]] = []
         for job in sorted(lexicon.OTHER_JOBS, key=len, reverse=True):
             for m in re.finditer(rf"(?<![\w-]){re.escape(job)}(?:s|es)?(?![\w-])", low):
@@ -333,7 +334,7 @@ class QuestionReader:
         for r in roles:
             drop |= {w for w in _WORD.findall(r.lower())}
             for alias in self.roles[r].aliases if r in self.roles else ():
-                low = _alias_pattern(alias).sub(" ", low)
+                low = alias_pattern(alias).sub(" ", low)
         for phrase in lexicon.SET_ASIDE:
             low = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", " ", low)
         words = [w.strip(".'") for w in _WORD.findall(low)]

@@ -202,6 +202,6 @@ def retrieve_item(assistant: Any, item: dict) -> dict:
 def _region_key(region: str | None) -> str | None:
     if not region:
         return None
-    from assistant.roles import normalize_region
+    from assistant.regions import normalize_region
 
     return normalize_region(region) or region.strip().lower()

@@ -10,7 +10,8 @@ import pytest
 from assistant import computed
 from assistant.chain import load_guide_text
 from assistant.grounding import cited_ids, unsupported_figures
-from assistant.roles import RoleFacts, SalaryRange, load_roles
+from assistant.roles import RoleFacts, load_roles
+from assistant.salaries import SalaryRange
 from assistant.understanding import QuestionReader
 
 REPO = Path(__file__).resolve().parents[1]

@@ -11,15 +11,14 @@ from assistant.errors import BadInput
 from assistant.roles import (
     ROLE_ORDER,
     RoleFacts,
-    SalaryRange,
     canonical_title,
     find_roles,
     known_roles,
     load_published_guide,
     load_roles,
-    normalize_region,
-    region_in_text,
 )
+from assistant.regions import normalize_region, region_in_text
+from assistant.salaries import SalaryRange
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "corpus"
