@@ -1,0 +1,147 @@
+"""How a question is put, read from its words: follow-up openings, yes/no and judgement
+questions, requests aimed at the assistant, "which roles ..." frames, first-person path requests,
+pay directions. The word lists are data in assistant.lexicon."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import cache
+
+from assistant import lexicon
+
+FOLLOW_UP_START = re.compile(r"^\s*(and|what about|how about|or|also|same|in the|for the|for a|for an|"
+                             r"what of|ok|okay|cool|thanks|great|nice|hmm|so|then|now)\b", re.I)
+PRONOUN = re.compile(r"\b(that role|this role|that job|this job|that path|this path|that track|the role|"
+                     r"it|they|them|their|that|this|those|there|these|one)\b", re.I)
+# Questions that ask for a judgement or a reason rather than a section of the guide.
+JUDGEMENT = re.compile(r"\b(why|how come|how (hard|difficult|easy|tough|competitive|realistic|likely|risky|stressful)|"
+                       r"worth it|is it hard|is it easy|realistically|compared to|better than|worse than)\b", re.I)
+YES_NO = re.compile(r"^\s*(do|does|did|is|are|am|can|could|should|would|will|must|has|have|was|were)\b", re.I)
+# Instructions aimed at the assistant rather than questions about careers.
+META_REQUEST = re.compile(
+    r"(system[\s_-]*prompt|system[\s_-]*message|your (instructions|rules|prompt|guidelines)|initial prompt|"
+    r"(reveal|print|show|repeat|output) (me )?(your|the) (hidden |secret )?(prompt|instructions|rules))",
+    re.I,
+)
+
+WORD = re.compile(r"[a-z][a-z0-9+#.'/-]*")
+STOP = frozenset(
+    ["a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "but", "is", "are", "was", "be", "i", "me", "my", "we", "you", "your", "it", "its", "this", "that", "these", "those", "do", "does", "did", "can", "could", "should", "would", "will", "what", "which", "who", "whom", "how", "why", "when", "where", "there", "their", "they", "them", "with", "as", "at", "by", "from", "about", "into", "than", "then", "so", "if", "any", "some", "much", "many", "more", "most", "very", "just", "like", "get", "got", "need", "needs", "want", "wants", "roles", "role", "job", "jobs", "track", "tracks", "career", "careers", "path", "one", "ones", "guide", "have", "has", "had", "need", "needed", "require", "requires", "required", "use", "uses", "using", "involve", "involves", "work"]
+)
+
+
+
+def content(low: str) -> list[str]:
+    return [w for w in WORD.findall(low) if w not in STOP and w not in OPENING_FILLER and len(w) > 2]
+
+
+def normal(text: str) -> str:
+    return re.sub(r"\s+", " ", text.lower().replace("’", "'")).strip()
+
+
+def has_any(low: str, phrases: Sequence[str]) -> bool:
+    return bool(found(low, phrases))
+
+
+def found(low: str, phrases: Sequence[str]) -> list[str]:
+    return [p for p in phrases if re.search(rf"(?<![\w-]){re.escape(p)}(?![\w-])", low)]
+
+
+def asked_of_me(low: str, phrase: str) -> bool:
+    """Is `phrase` a request to the assistant ("translate ...", "can you write me ...") rather than
+    part of a question about a role ("does a PM write code")?"""
+    lead = r"(?:^|[.!?,;:]\s*|\b(?:can|could|would|will) you\s+|\bplease\s+|\bhelp me\s+|\bnow\s+|\bthen\s+)"
+    return bool(re.search(lead + rf"(?:\w+\s+){{0,2}}?{re.escape(phrase)}", low))
+
+
+def direction(low: str) -> str | None:
+    high = found(low, lexicon.HIGHER)
+    lower = found(low, lexicon.LOWER)
+    if lower and not high:
+        return "low"
+    if high:
+        return "high"
+    return None
+
+
+_SUBJECTS = "|".join(lexicon.RANK_SUBJECT)
+_WHICH_ROLES = re.compile(
+    rf"\b(which|what|whats|what's|who|any)\b(?:\s+\S+){{0,3}}?\s+\b({_SUBJECTS})\b"
+    rf"|\b({'|'.join(lexicon.SUPERLATIVES)})\b(?:[\s-]+\S+){{0,2}}?[\s-]+({_SUBJECTS})\b"
+    r"|\b(rank|ranking|order|sort|list)\b|\bwho\b", re.I)
+
+
+def root(word: str) -> str:
+    """ "writes", "writer", "writing" -> "writ": forms of one word are not typos of each other."""
+    for suffix in ("ing", "ers", "er", "es", "ed", "s", "e"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def verb_forms(gerund: str) -> set[str]:
+    """ "Running" -> run, runs, running; "Writing" -> write, writes, writing (not "writer")."""
+    word = gerund.lower().strip("*_")
+    if not word.endswith("ing") or len(word) < 6:
+        return {word, word + "s"}
+    stem = word[:-3]
+    bases = {stem, stem + "e"} | ({stem[:-1]} if stem[-1] == stem[-2] else set())
+    return {word} | bases | {b + "s" for b in bases} | {b + "es" for b in bases}
+
+
+def asks_which_roles(low: str) -> bool:
+    return bool(_WHICH_ROLES.search(low))
+
+
+def about_one(low: str, roles: tuple[str, ...]) -> bool:
+    """One named role and no ranking frame: "what's the best skill for an MLE" is about that role."""
+    return len(roles) == 1 and not re.search(r"\b(roles|jobs|tracks|paths|careers|of all|in the guide)\b", low)
+
+
+_FIRST_PERSON = re.compile(r"\b(i|i'm|im|i've|ive|me|my|myself)\b")
+_ASKS_FOR_A_ROLE = re.compile(
+    rf"\b(which|what|whats|what's|any)\b(?:\s+\S+){{0,2}}?\s+\b({_SUBJECTS})\b|\b(my|a) (path|direction|fit)\b"
+    r"|\bwhere (do|would|could|should|can) i\b|\bwhat (should|could|can) i (do|pick|choose|go for)\b")
+
+
+def asks_about_a_topic(low: str) -> bool:
+    """ "what skills ...", "how much ...": the question opens on a guide topic, not on the asker
+    or on which roles."""
+    if low.startswith("how much"):
+        return True
+    words = [w for w in WORD.findall(low)[:5] if w not in OPENING_FILLER]
+    return bool(words) and any(words[0] in lexicon.TOPIC_WORDS[t] for t in ("salary", "skills", "tasks"))
+
+
+# "make" is pay only where money is meant: "what do they make in the UK", not "makes a good fit".
+MAKES_MONEY = re.compile(r"\bmak(?:e|es|ing)\b(?=\s*(?:$|[?.!,]|in\b|a year|per\b|annually|at\b|on average|"
+                          r"money|bank|bucks|a living|starting|to start|more|less|most|least|the most|the least|better))")
+OPENING_FILLER = frozenset(["what", "whats", "what's", "which", "the", "a", "an", "kind", "type", "sort", "of", "are", "is", "do", "does"])
+
+
+def asks_for_me(question: str) -> bool:
+    """ "which AI role suits me?": the recommendation patterns, whatever roles are named."""
+    from assistant.recommend import is_path_request
+
+    return is_path_request(question)
+
+
+def is_path_request(question: str, low: str) -> bool:
+    """The asker wants a role for themselves: first person, asking which role, path or job."""
+    from assistant.recommend import is_path_request
+
+    return is_path_request(question) or bool(_FIRST_PERSON.search(low) and _ASKS_FOR_A_ROLE.search(low))
+
+
+@cache
+def lexicon_words() -> frozenset[str]:
+    words: set[str] = set()
+    for group in (lexicon.OTHER_JOBS, lexicon.PRODUCTS, lexicon.CHORES, lexicon.OFF_SUBJECTS, lexicon.HIGHER, lexicon.LOWER,
+                  lexicon.COMPARE, lexicon.NEED_WORDS, lexicon.META_WORDS):
+        for phrase in group:
+            words.update(phrase.split())
+    for phrases in lexicon.GAP_TOPICS.values():
+        for phrase in phrases:
+            words.update(phrase.split())
+    return frozenset(words)
