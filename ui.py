@@ -15,8 +15,6 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.errors import CareerAssistantError, ConfigError
-from assistant.settings import Settings, apply_offline_env, load_settings, quiet_url_loggers
 from assistant.webapp.charts import CHART_REGIONS, salary_chart
 from assistant.webapp.chat import ChatTurn, comment_on_answer, rate_answer, stream_chat
 from assistant.webapp.page import (
@@ -35,6 +33,8 @@ from assistant.webapp.page import (
 from assistant.webapp.quiz import quiz_library, quiz_view
 from assistant.webapp.render import comparison_html, error_html, profiled_roles, sources_panel_html
 from assistant.webapp.startup import LazyAssistant
+from core.errors import CareerAssistantError, ConfigError
+from core.settings import Settings, apply_offline_env, load_settings, quiet_url_loggers
 
 logger = logging.getLogger(__name__)
 

@@ -12,9 +12,9 @@ from urllib.parse import urlsplit, urlunsplit
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 
-from assistant.errors import BackendUnavailable
 from assistant.fakes import CitingFakeChatModel, ScriptedChatModel
 from assistant.llamacpp import ChatLocalLlama, one_line
+from core.errors import BackendUnavailable
 
 DEFAULT_OLLAMA_MODEL = "qwen2.5:1.5b"
 DEFAULT_OPENAI_MODEL = "default"

@@ -18,14 +18,14 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from assistant import grounding, passages, prompts
 from assistant.answers import AnswerResult, StreamEvent, source_dict
 from assistant.computed import compute
-from assistant.errors import BackendUnavailable, BadInput
 from assistant.evidence import EvidencePicker
 from assistant.extractive import extractive_answer, with_evidence
 from assistant.injection import OVERRIDE, leaks_prompt, strip_overrides
 from assistant.retrieval import Hit, HybridSearch
 from assistant.roles import RoleFacts
-from assistant.settings import Settings
 from assistant.understanding import META_REQUEST, QuestionReader, Reading
+from core.errors import BackendUnavailable, BadInput
+from core.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -330,11 +330,11 @@ class Assistant:
 
 def build_assistant(s: Settings) -> Assistant:
     """Wire the assistant from settings: index, embeddings, chat model, role facts."""
-    from assistant.embeddings import make_embeddings
     from assistant.llm import make_chat_model, model_info
     from assistant.plan import build_library
     from assistant.roles import load_roles
-    from assistant.store import get_collection, make_chroma_client
+    from core.embeddings import make_embeddings
+    from core.store import get_collection, make_chroma_client
 
     embeddings = make_embeddings(s)
     collection = get_collection(make_chroma_client(s), s, embeddings, create=False)

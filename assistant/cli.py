@@ -9,8 +9,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from assistant.errors import BadInput, CareerAssistantError
-from assistant.settings import Settings, apply_offline_env, load_settings, quiet_url_loggers
+from core.errors import BadInput, CareerAssistantError, one_line
+from core.settings import Settings, apply_offline_env, load_settings, quiet_url_loggers
+from ingest import cli as ingest_cli
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +29,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
         return int(args.handler(args, settings) or 0)
     except CareerAssistantError as exc:
-        print(f"error: {_one_line(str(exc))}", file=sys.stderr)
+        print(f"error: {one_line(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -44,14 +45,7 @@ def _build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("ingest", help="index guide files (default: corpus/) and a course library")
-    p.add_argument("paths", nargs="*", type=Path,
-                   help="guide files or folders (default: the corpus folder, unless only --library is given)")
-    p.add_argument("--library", nargs="+", type=Path, action="extend", default=[], metavar="PATH",
-                   help="course-library files or folders: lessons the learning plans cite "
-                        "(never used to answer career questions)")
-    p.add_argument("--reset", action="store_true",
-                   help="rebuild the index from scratch (the guide too: re-add the library in the same command)")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    ingest_cli.add_arguments(p)
     p.set_defaults(handler=_cmd_ingest)
 
     p = sub.add_parser("ask", help="ask one question")
@@ -123,24 +117,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
 
 def _cmd_ingest(args: argparse.Namespace, s: Settings) -> int:
-    from assistant.embeddings import make_embeddings
-    from assistant.store import make_chroma_client, reset_local_folder
-    from ingest.index import ingest_paths
-
-    # `ingest --library X` adds a library without re-reading the guide; a reset empties the
-    # whole index, so it always takes the guide back in.
-    paths = args.paths or ([] if args.library and not args.reset else [s.corpus_dir])
-    if args.reset:
-        note = reset_local_folder(s)
-        if note:
-            print(f"warning: {note}", file=sys.stderr)
-    report = ingest_paths(paths, client=make_chroma_client(s), settings=s,
-                          embeddings=make_embeddings(s), reset=args.reset, progress=not args.quiet,
-                          library=args.library)
-    for problem in report.problems:
-        print(f"warning: {_one_line(problem)}", file=sys.stderr)
-    print(report.summary())
-    return 0
+    return ingest_cli.run(args, s)
 
 
 def _cmd_ask(args: argparse.Namespace, s: Settings) -> int:
@@ -264,10 +241,6 @@ def _read_history(path: Path) -> list[dict]:
     ):
         raise BadInput(f'--history {path}: expected a JSON list of {{"role": "user"|"assistant", "content": str}}')
     return data
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from assistant.errors import BadInput
+from core.errors import BadInput
 
 logger = logging.getLogger(__name__)
 

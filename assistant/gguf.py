@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assistant.errors import BackendUnavailable, ConfigError
+from core.errors import BackendUnavailable, ConfigError
 
 if TYPE_CHECKING:
-    from assistant.settings import Settings
+    from core.settings import Settings
 
 logger = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from langchain_core.messages import AIMessageChunk, BaseMessage, SystemMessage, 
 from langchain_core.messages.ai import UsageMetadata
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 
-from assistant.errors import BackendUnavailable, BadInput
+from core.errors import BackendUnavailable, BadInput
 
 logger = logging.getLogger(__name__)
 

@@ -21,7 +21,6 @@ from assistant.backends import (
     model_info,
     stream_text,
 )
-from assistant.errors import BackendUnavailable, ConfigError
 from assistant.fakes import NO_SOURCE_REPLY, CitingFakeChatModel, ScriptedChatModel
 from assistant.gguf import LOCAL_MODELS, GGUFSpec, assemble_gguf, local_spec
 from assistant.llamacpp import (
@@ -35,9 +34,10 @@ from assistant.llamacpp import (
     llama_kwargs,
     shared_prefix_length,
 )
+from core.errors import BackendUnavailable, ConfigError
 
 if TYPE_CHECKING:
-    from assistant.settings import Settings
+    from core.settings import Settings
 
 __all__ = [
     "DEFAULT_OLLAMA_MODEL", "DEFAULT_OPENAI_MODEL", "LLM_BACKENDS", "LOCAL_MODELS", "NO_SOURCE_REPLY",

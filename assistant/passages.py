@@ -9,8 +9,8 @@ from collections.abc import Mapping
 from assistant.lexicon import TOPIC_SECTION
 from assistant.retrieval import Hit, HybridSearch, fit_budget
 from assistant.roles import LISTED_SECTION, RoleFacts
-from assistant.settings import Settings
 from assistant.understanding import Reading
+from core.settings import Settings
 
 SEARCH_K = 8
 # Passages added after the asked section. Measured on the gold + dev questions that reach the

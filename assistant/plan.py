@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant.retrieval import HybridSearch, Hit
+from assistant.retrieval import Hit, HybridSearch
 from ingest.library import LIBRARY
 
 logger = logging.getLogger(__name__)
@@ -204,9 +204,9 @@ def key_terms(text: str) -> set[str]:
 
 def build_library(s: Any, embeddings: Any = None, client: Any = None) -> Library | None:
     """The library in the configured index, or None when there is no index at all."""
-    from assistant.embeddings import make_embeddings
-    from assistant.errors import IndexMissing
-    from assistant.store import get_collection, make_chroma_client
+    from core.embeddings import make_embeddings
+    from core.errors import IndexMissing
+    from core.store import get_collection, make_chroma_client
 
     embeddings = embeddings or make_embeddings(s)
     try:

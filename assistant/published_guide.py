@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from assistant.errors import BadInput
 from assistant.mdtext import BULLET, split_headings, strip_md
 from assistant.roles import (
     BREAK_IN,
@@ -26,6 +25,7 @@ from assistant.roles import (
     track_of,
 )
 from assistant.salaries import parse_salaries
+from core.errors import BadInput
 from ingest.loaders import split_front_matter
 
 _BOLD_LABEL = re.compile(r"^\*\*(?P<label>[^*]+?)\*\*\s*(?P<extra>\([^)]*\))?\s*:?\s*(?P<rest>.*)$")

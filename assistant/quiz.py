@@ -8,8 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.errors import BadInput
 from assistant.roles import ROLE_ORDER, RoleFacts, find_roles, known_roles
+from core.errors import BadInput
 
 logger = logging.getLogger(__name__)
 

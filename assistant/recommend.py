@@ -15,7 +15,6 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel, ValidationError, field_validator
 
 from assistant import lexicon
-from assistant.errors import BadInput
 from assistant.plan import NO_LIBRARY, Library, SkillPlan, flatten
 from assistant.quiz import (
     BACKGROUND_KEYS,
@@ -39,6 +38,7 @@ from assistant.roles import (
     normalize_region,
     region_in_text,
 )
+from core.errors import BadInput
 
 logger = logging.getLogger(__name__)
 

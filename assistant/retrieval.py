@@ -15,7 +15,7 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, PrivateAttr
 
-from assistant.errors import BackendUnavailable, IndexMissing
+from core.errors import BackendUnavailable, IndexMissing
 from ingest.chunking import chunk_body
 from ingest.library import GUIDE, KIND_KEY, LIBRARY, source_kind
 

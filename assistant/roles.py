@@ -8,10 +8,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.errors import BadInput
 from assistant.mdtext import bullets, markdown_sections, norm, prose, split_headings, strip_md
 from assistant.regions import REGIONS, normalize_region, region_in_text  # noqa: F401 (callers import them here)
 from assistant.salaries import SalaryRange, parse_salaries
+from core.errors import BadInput
 from ingest.loaders import split_front_matter
 
 logger = logging.getLogger(__name__)

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.errors import BadInput
-from assistant.settings import Settings
+from core.errors import BadInput
+from core.settings import Settings
 from evals.bench_ingest import bench_ingest, bench_reingest
 from evals.bench_llm import LLM_QUESTIONS, bench_llm
 from evals.bench_report import render_markdown, summary_text
@@ -109,7 +109,7 @@ def run_bench_command(args: argparse.Namespace, settings: Settings) -> int:
 
 def run_bench(options: BenchOptions, settings: Settings) -> dict[str, Any]:
     """Every measurement, as a JSON-ready dict (see bench.md for what each means)."""
-    from assistant.embeddings import make_embeddings
+    from core.embeddings import make_embeddings
 
     started = time.perf_counter()
     result: dict[str, Any] = {
@@ -197,7 +197,7 @@ def _checks(ratios: dict[str, float | None], settings: Settings, thresholds: Pat
 
 
 def _environment(settings: Settings, options: BenchOptions) -> dict[str, Any]:
-    from assistant.embeddings import LOCAL_MODEL_ID
+    from core.embeddings import LOCAL_MODEL_ID
 
     return {
         "library": os.path.relpath(options.library.resolve(), Path.cwd().resolve()),

@@ -8,14 +8,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.settings import Settings
+from core.settings import Settings
 
 if TYPE_CHECKING:
     from evals.bench import BenchOptions
 
 
 def bench_ingest(paths: list[Path], s: Settings, embeddings: Any, options: BenchOptions) -> tuple[dict, Any]:
-    from assistant.store import get_collection, make_chroma_client
+    from core.store import get_collection, make_chroma_client
     from ingest.chunking import chunk_documents
     from ingest.index import ingest_paths
     from ingest.loaders import load_paths
@@ -71,7 +71,7 @@ def bench_ingest(paths: list[Path], s: Settings, embeddings: Any, options: Bench
 def bench_reingest(
     paths: list[Path], s: Settings, embeddings: Any, options: BenchOptions, ingest: dict
 ) -> dict:
-    from assistant.store import make_chroma_client
+    from core.store import make_chroma_client
     from ingest.index import ingest_paths
 
     client = make_chroma_client(s)
@@ -97,7 +97,7 @@ def timed(fn: Callable[[], Any]) -> float:
 
 
 def _raw_encoder(embeddings: Any) -> tuple[Callable[[list[str]], Any], str]:
-    from assistant.embeddings import SentenceTransformerEmbeddings
+    from core.embeddings import SentenceTransformerEmbeddings
 
     if isinstance(embeddings, SentenceTransformerEmbeddings):
         model = embeddings.model

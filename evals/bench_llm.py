@@ -13,7 +13,7 @@ from uuid import UUID
 from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.messages import BaseMessage
 
-from assistant.settings import Settings
+from core.settings import Settings
 
 if TYPE_CHECKING:
     from evals.bench import BenchOptions

@@ -53,6 +53,6 @@ def bench_retrieval(collection: Any, embeddings: Any, options: BenchOptions) -> 
 
 
 def _torch_encoder(embeddings: Any) -> bool:
-    from assistant.embeddings import SentenceTransformerEmbeddings
+    from core.embeddings import SentenceTransformerEmbeddings
 
     return isinstance(embeddings, SentenceTransformerEmbeddings)

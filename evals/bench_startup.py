@@ -12,7 +12,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from assistant.settings import Settings
+from core.settings import Settings
 
 STARTUP_QUESTION = "Why do data scientists need SQL?"
 
@@ -52,7 +52,7 @@ def probe_main(argv: Sequence[str]) -> int:
     """The start-up probe run in a fresh process (see bench_startup)."""
     t0 = time.perf_counter()
     overrides = json.loads(argv[1]) if len(argv) > 1 else {}
-    from assistant.settings import apply_offline_env, load_settings
+    from core.settings import apply_offline_env, load_settings
 
     apply_offline_env()
     from assistant.chain import build_assistant

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from assistant.errors import BadInput
+from core.errors import BadInput
 
 EVALS_DIR = Path(__file__).resolve().parent
 DEFAULT_DATASET = EVALS_DIR / "datasets" / "gold.jsonl"

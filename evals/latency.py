@@ -24,7 +24,7 @@ from typing import Any
 
 from langchain_core.callbacks import BaseCallbackHandler
 
-from assistant.settings import Settings
+from core.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -50,8 +50,8 @@ def run_user_view(settings: Settings, sets: Sequence[str] = DEFAULT_SETS, limit:
                   progress: bool = False) -> dict[str, Any]:
     """Per set: ours vs naive first-token and full-answer times, ours by mode, prompt tokens."""
     from assistant.chain import build_assistant
-    from assistant.embeddings import make_embeddings
-    from assistant.store import make_chroma_client
+    from core.embeddings import make_embeddings
+    from core.store import make_chroma_client
     from evals.naive import build_naive
     from evals.run import EVALS_DIR, INDEX_FOLDER, _index_settings, build_eval_index, load_dataset
 
@@ -214,7 +214,7 @@ def _progress(items: Sequence[Any], desc: str, enabled: bool) -> Iterable[Any]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from assistant.settings import apply_offline_env, load_settings
+    from core.settings import apply_offline_env, load_settings
 
     parser = argparse.ArgumentParser(prog="python -m evals.latency", description=__doc__)
     parser.add_argument("--sets", nargs="+", default=list(DEFAULT_SETS))

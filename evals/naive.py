@@ -24,7 +24,7 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
-from assistant.embeddings import embedding_model_id
+from core.embeddings import embedding_model_id
 
 logger = logging.getLogger(__name__)
 

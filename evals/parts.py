@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from assistant.settings import Settings
+from core.settings import Settings
 from evals import metrics
 from evals.aggregate import summarise_rows
 from evals.dataset import load_dataset
@@ -96,9 +96,9 @@ def answers_part(
     report: EvalReport, items: list[dict], settings: Settings, index_root: Path, sink: io.TextIOBase
 ) -> None:
     from assistant.chain import build_assistant
-    from assistant.embeddings import make_embeddings
     from assistant.llm import make_chat_model, model_info
-    from assistant.store import make_chroma_client
+    from core.embeddings import make_embeddings
+    from core.store import make_chroma_client
     from evals.naive import build_naive
 
     configs = report.options.configs
@@ -142,8 +142,8 @@ def answers_part(
 def build_eval_index(
     settings: Settings, folder: Path, paths: list[Path], progress: bool | None
 ) -> tuple[Settings, Any]:
-    from assistant.embeddings import make_embeddings
-    from assistant.store import make_chroma_client
+    from core.embeddings import make_embeddings
+    from core.store import make_chroma_client
     from ingest.index import ingest_paths
 
     s = index_settings(settings, folder)

@@ -79,7 +79,7 @@ def score_plan(labels: Sequence[dict], steps_by_skill: dict[str, list[dict]], ro
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from assistant.settings import apply_offline_env, load_settings
+    from core.settings import apply_offline_env, load_settings
 
     parser = argparse.ArgumentParser(prog="python -m evals.plan", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -124,8 +124,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def build_index(settings: Any, folder: Path, guide: list[Path], library: list[Path]) -> tuple[Any, float]:
     """An index of its own in `folder` (never the app's), real embedder; incremental."""
-    from assistant.embeddings import make_embeddings
-    from assistant.store import make_chroma_client
+    from core.embeddings import make_embeddings
+    from core.store import make_chroma_client
     from ingest.index import ingest_paths
 
     s = settings.model_copy(update={"chroma_dir": folder, "chroma_host": None})
@@ -188,9 +188,8 @@ def run_dilution(settings: Any, index_root: Path, with_library: Any) -> dict[str
 
 def run_answers(s: Any, sets: Sequence[str], out: Path) -> dict[str, Any]:
     """The answer eval (ours) on the guide+library index: the chain built on that index."""
-    from evals.run import _answer_item, load_dataset, summarise_rows
-
     from assistant.chain import build_assistant
+    from evals.run import _answer_item, load_dataset, summarise_rows
 
     assistant = build_assistant(s)
     summary = {}

@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from assistant.errors import BadInput
-from assistant.settings import Settings
+from core.errors import BadInput
+from core.settings import Settings
 from evals.aggregate import RATE_METRICS, format_value, summarise_rows
 from evals.dataset import DEFAULT_DATASET, EVALS_DIR, QUIZ_DATASET, load_dataset
 from evals.parts import answers_part, build_eval_index, quiz_part, retrieval_part
@@ -143,7 +143,7 @@ def _measured(report: EvalReport) -> dict[str, dict[str, Any]]:
 
 
 def _environment(settings: Settings, options: EvalOptions) -> dict[str, str]:
-    from assistant.embeddings import LOCAL_MODEL_ID
+    from core.embeddings import LOCAL_MODEL_ID
 
     embeddings = LOCAL_MODEL_ID if settings.embedding_backend == "local" else "keyword fake (tests)"
     env = {

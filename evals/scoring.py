@@ -8,7 +8,7 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from assistant.errors import BadInput
+from core.errors import BadInput
 from evals import metrics
 
 # The published guide (../shared/corpus/ai-educademy/blog/en/ai-career-paths.mdx) cites its

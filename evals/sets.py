@@ -35,7 +35,7 @@ UNDERSTANDING = ("understanding_kind", "understanding_roles", "understanding_reg
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from assistant.settings import apply_offline_env, load_settings
+    from core.settings import apply_offline_env, load_settings
 
     parser = argparse.ArgumentParser(prog="python -m evals.sets", description=__doc__)
     parser.add_argument("--sets", nargs="+", default=list(SETS), help="dataset names under evals/datasets")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.errors import BadInput
+from core.errors import BadInput
 from evals.aggregate import format_value
 from evals.dataset import EVALS_DIR
 

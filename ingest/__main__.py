@@ -1,7 +1,32 @@
-"""`python -m ingest [PATH ...] [--reset]`: the same as `career-assistant ingest`."""
+"""`python -m ingest [PATH ...] [--library PATH ...] [--reset] [--quiet]`: the same as
+`career-assistant ingest`, without loading the assistant."""
 
+import argparse
+import logging
 import sys
 
-from assistant.cli import main
+from core.errors import CareerAssistantError, one_line
+from core.settings import apply_offline_env, load_settings, quiet_url_loggers
+from ingest import cli
 
-sys.exit(main(["ingest", *sys.argv[1:]]))
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m ingest", description="Index guide files and a course library.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    cli.add_arguments(parser)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    quiet_url_loggers()
+    apply_offline_env()
+    try:
+        return cli.run(args, load_settings())
+    except CareerAssistantError as exc:
+        print(f"error: {one_line(str(exc))}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+sys.exit(main())

@@ -14,9 +14,9 @@ from typing import Any
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
-from assistant.errors import BadInput, IndexMissing
-from assistant.settings import Settings
-from assistant.store import delete_collection, get_collection
+from core.errors import BadInput, IndexMissing
+from core.settings import Settings
+from core.store import delete_collection, get_collection
 from ingest.chunking import chunk_documents
 from ingest.library import GUIDE, KIND_KEY, LIBRARY, lesson_metadata, source_kind
 from ingest.loaders import LoadResult, load_paths

@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 from langchain_core.documents import Document
 
-from assistant.errors import BadInput
+from core.errors import BadInput
 
 logger = logging.getLogger(__name__)
 

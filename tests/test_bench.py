@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.errors import BadInput
-from assistant.settings import Settings, load_settings
+from core.errors import BadInput
+from core.settings import Settings, load_settings
 from evals import bench
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

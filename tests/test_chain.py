@@ -19,14 +19,14 @@ from pydantic import Field
 
 from assistant import prompts
 from assistant.chain import Assistant, StreamEvent, load_guide_text
-from assistant.embeddings import KeywordEmbeddings
-from assistant.errors import BackendUnavailable, BadInput
 from assistant.grounding import cited_ids, unsupported_figures
 from assistant.llm import CitingFakeChatModel, ScriptedChatModel
 from assistant.retrieval import HybridSearch, estimate_tokens
 from assistant.roles import load_roles
-from assistant.settings import load_settings
 from assistant.understanding import QuestionReader
+from core.embeddings import KeywordEmbeddings
+from core.errors import BackendUnavailable, BadInput
+from core.settings import load_settings
 from ingest.index import ingest_paths
 
 # KeywordEmbeddings count a ~30-word vocabulary plus a constant 0.01 component, so a question

@@ -14,7 +14,7 @@ import pytest
 
 from assistant.chain import Assistant, StreamEvent, build_assistant
 from assistant.grounding import cited_ids, unsupported_figures
-from assistant.settings import Settings
+from core.settings import Settings
 
 pytestmark = pytest.mark.integration
 
@@ -27,8 +27,8 @@ PHD = "do i really need a phd to get into AI research?"
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    from assistant.embeddings import make_embeddings
-    from assistant.store import make_chroma_client
+    from core.embeddings import make_embeddings
+    from core.store import make_chroma_client
     from ingest.index import ingest_paths
 
     s = Settings(  # type: ignore[call-arg]

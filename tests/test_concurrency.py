@@ -257,7 +257,7 @@ def test_a_request_beyond_capacity_waits_in_the_queue_with_its_position(app: App
 def test_two_sessions_on_the_local_model_keep_their_own_follow_ups(tmp_path: Path) -> None:
     pytest.importorskip("llama_cpp")
     from assistant.llm import assemble_gguf
-    from assistant.settings import Settings
+    from core.settings import Settings
 
     # The 1.1 GB GGUF is assembled once into the project's (ignored) data/models, as `make run` does;
     # everything else of this run (index, feedback) stays in tmp_path.

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from assistant.errors import BadInput
-from assistant.settings import Settings, load_settings
+from core.errors import BadInput
+from core.settings import Settings, load_settings
 from evals import run
 from evals.naive import CHUNK_OVERLAP, CHUNK_SIZE, is_decline, load_naive_chunks, section_spans
 
@@ -410,9 +410,9 @@ def test_naive_answers_are_not_declines(answer: str) -> None:
 
 
 def test_naive_pipeline_uses_the_plain_prompt_and_four_chunks(tmp_path: Path, settings: Settings) -> None:
-    from assistant.embeddings import make_embeddings
     from assistant.llm import ScriptedChatModel
-    from assistant.store import make_chroma_client
+    from core.embeddings import make_embeddings
+    from core.store import make_chroma_client
     from evals.naive import PROMPT, build_naive
 
     model = ScriptedChatModel(replies=["I don't know."])

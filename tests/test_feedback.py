@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.errors import BadInput
 from assistant.feedback import FeedbackStore
+from core.errors import BadInput
 
 SOURCES = [
     {"id": 1, "source": "corpus/machine-learning-engineer.md",

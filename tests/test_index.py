@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from langchain_core.embeddings import Embeddings
 
-from assistant.embeddings import KeywordEmbeddings, embedding_model_id
-from assistant.errors import BadInput, IndexMissing
-from assistant.settings import load_settings
-from assistant.store import get_collection, make_chroma_client
+from core.embeddings import KeywordEmbeddings, embedding_model_id
+from core.errors import BadInput, IndexMissing
+from core.settings import load_settings
+from core.store import get_collection, make_chroma_client
 from ingest.chunking import chunk_documents
 from ingest.index import ingest_paths
 from ingest.loaders import find_files, load_paths, path_key

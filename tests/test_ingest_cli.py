@@ -25,8 +25,8 @@ SUMMARY = re.compile(r"added (\d+), updated (\d+), unchanged (\d+), removed (\d+
 # own process so no Chroma client of the test process caches a folder another process writes.
 READ_INDEX = """
 import json
-from assistant.settings import load_settings
-from assistant.store import make_chroma_client
+from core.settings import load_settings
+from core.store import make_chroma_client
 s = load_settings()
 col = make_chroma_client(s).get_collection(s.collection)
 got = col.get(include=["documents", "metadatas"])

@@ -26,7 +26,7 @@ import pytest
 from fakes.openai_server import FakeOpenAIServer, grounded_reply
 
 from assistant import prompts
-from assistant.settings import OFFLINE_ENV, Settings, load_settings
+from core.settings import OFFLINE_ENV, Settings, load_settings
 
 REPO = Path(__file__).resolve().parents[1]
 SECRET = "sk-test-SECRET123"

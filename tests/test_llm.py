@@ -18,8 +18,8 @@ from langchain_tests.integration_tests import ChatModelIntegrationTests
 from langchain_tests.unit_tests import ChatModelUnitTests
 
 from assistant import gguf, llm
-from assistant.errors import BackendUnavailable, ConfigError
-from assistant.settings import Settings
+from core.errors import BackendUnavailable, ConfigError
+from core.settings import Settings
 
 SECRET_KEY = "sk-test-SECRET-do-not-print-4242"
 PROMPT_WITH_SOURCES = [

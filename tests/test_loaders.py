@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.errors import BadInput
+from core.errors import BadInput
 from ingest.loaders import load_file, load_paths, path_key
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from assistant.embeddings import KeywordEmbeddings
 from assistant.plan import (
     NO_LIBRARY,
     NOTHING_FOUND,
@@ -21,8 +20,9 @@ from assistant.plan import (
     skill_query,
 )
 from assistant.retrieval import HybridSearch
-from assistant.settings import load_settings
-from assistant.store import get_collection, make_chroma_client
+from core.embeddings import KeywordEmbeddings
+from core.settings import load_settings
+from core.store import get_collection, make_chroma_client
 from ingest.index import ingest_paths
 
 REPO = Path(__file__).resolve().parents[1]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.settings import load_settings
+from core.settings import load_settings
 
 pytestmark = pytest.mark.integration
 
@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parents[1]
 def real_library(tmp_path_factory, shared_corpus, real_embeddings):
     """The guide plus the English lessons and blog, indexed once for the module (~3 min on 2 cores)."""
     from assistant.plan import build_library
-    from assistant.store import make_chroma_client
+    from core.store import make_chroma_client
     from evals.plan import library_paths
     from ingest.index import ingest_paths
 

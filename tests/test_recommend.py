@@ -13,22 +13,22 @@ import pytest
 from langchain_core.language_models import FakeListChatModel, GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from assistant.errors import BadInput
 from assistant.quiz import QuizAnswers
 from assistant.recommend import (
     NO_PROFILE,
     RoleCard,
     answer_path_request,
-    model_can_add,
-    stream_path_request,
     answers_from_description,
     build_cards,
     is_path_request,
+    model_can_add,
     parse_model_answers,
     personal_summary,
     render_markdown,
+    stream_path_request,
 )
 from assistant.roles import ROLE_ORDER, load_published_guide, load_roles
+from core.errors import BadInput
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "corpus"
@@ -546,10 +546,10 @@ def test_the_model_is_not_asked_what_the_text_already_says():
 def test_real_model_maps_descriptions_to_the_guides_roles(guide, caplog):
     try:
         from assistant.llm import make_chat_model
-        from assistant.settings import Settings
+        from core.settings import Settings
     except ImportError as exc:
         pytest.skip(f"assistant.llm is not available yet: {exc}")
-    from assistant.errors import BackendUnavailable
+    from core.errors import BackendUnavailable
 
     # The app's own data folder: the assembled GGUF (1 GB) is shared, not rebuilt per test.
     settings = Settings(llm_backend="local", data_dir=REPO / "data", llm_max_tokens=60)

@@ -321,8 +321,8 @@ def test_the_chat_turns_a_blank_question_into_one_line(app, question: object, ex
 
 
 def test_a_question_of_invisible_characters_is_empty(tmp_path: Path) -> None:
-    from assistant.settings import load_settings
     from assistant.webapp import LazyAssistant, stream_chat
+    from core.settings import load_settings
 
     source = LazyAssistant(load_settings(), build=lambda s: _unbuilt(s))
     last = list(stream_chat(source, "\u200b\u200b\ufeff", []))[-1]
@@ -391,8 +391,8 @@ def test_the_quiz_survives_a_huge_skills_answer_and_no_answers_at_all(app) -> No
 
 
 def test_the_chat_says_the_index_is_corrupted_in_one_line(tmp_path: Path) -> None:
-    from assistant.settings import load_settings
     from assistant.webapp import LazyAssistant, stream_chat
+    from core.settings import load_settings
 
     s = load_settings(data_dir=tmp_path / "broken")
     s.chroma_path.mkdir(parents=True)
@@ -419,10 +419,10 @@ def test_the_app_without_the_guide_folder_says_so_in_one_line(keyword_index, tmp
                                                                corpus: str) -> None:
     """An index but no guide folder (say, an app process deployed without corpus/): the chat and
     the quiz each give one line naming the folder."""
-    from assistant.errors import BadInput
     from assistant.roles import load_roles
-    from assistant.settings import load_settings
     from assistant.webapp import LazyAssistant, error_html, stream_chat
+    from core.errors import BadInput
+    from core.settings import load_settings
 
     folder = tmp_path / "no-guide"
     if corpus == "empty":

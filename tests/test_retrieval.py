@@ -9,10 +9,10 @@ import pytest
 from langchain_core.documents import Document
 from langchain_tests.integration_tests import RetrieversIntegrationTests
 
-from assistant.embeddings import KeywordEmbeddings
 from assistant.retrieval import GuideRetriever, Hit, HybridSearch, estimate_tokens, fit_budget
 from assistant.roles import load_roles
-from assistant.store import get_collection
+from core.embeddings import KeywordEmbeddings
+from core.store import get_collection
 from ingest.index import ingest_paths
 
 REPO = Path(__file__).resolve().parents[1]
@@ -112,7 +112,7 @@ def test_an_off_topic_question_gets_no_dense_similarity(search: HybridSearch) ->
 
 
 def test_an_empty_index_returns_no_hits(keyword_index) -> None:
-    from assistant.store import make_chroma_client
+    from core.store import make_chroma_client
 
     s = keyword_index.settings.model_copy(update={"collection": "empty_one"})
     empty = get_collection(make_chroma_client(s), s, KeywordEmbeddings(), create=True)
@@ -199,7 +199,7 @@ def test_estimate_tokens_never_undercounts_the_models_tokenizer(keyword_index) -
     import llama_cpp
 
     from assistant.llm import assemble_gguf
-    from assistant.settings import Settings
+    from core.settings import Settings
 
     # The 1.1 GB GGUF is assembled once into the project's (ignored) data/, as `make run` does.
     s = Settings(_env_file=None, data_dir=REPO / "data", llm_backend="local", local_model="1.5b")  # type: ignore[call-arg]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.errors import BadInput
+from assistant.regions import normalize_region, region_in_text
 from assistant.roles import (
     ROLE_ORDER,
     RoleFacts,
@@ -17,8 +17,8 @@ from assistant.roles import (
     load_published_guide,
     load_roles,
 )
-from assistant.regions import normalize_region, region_in_text
 from assistant.salaries import SalaryRange
+from core.errors import BadInput
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "corpus"

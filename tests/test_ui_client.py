@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from assistant.settings import OFFLINE_ENV
+from core.settings import OFFLINE_ENV
 
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "test-artifacts"
@@ -518,7 +518,7 @@ def test_real_default_model_start_to_ready_and_first_token(tmp_path: Path) -> No
     env = app_env(REPO / "data", llm_backend="local", embedding_backend="local",
                   chroma_dir=str(tmp_path / "chroma"))
     from assistant.llm import assemble_gguf
-    from assistant.settings import Settings
+    from core.settings import Settings
 
     assemble_gguf(Settings(_env_file=None, data_dir=REPO / "data", llm_backend="local"))  # type: ignore[call-arg]
     ingest(env, tmp_path)

@@ -13,11 +13,11 @@ import pytest
 
 from assistant import webapp
 from assistant.chain import AnswerResult, Assistant, StreamEvent, build_assistant
-from assistant.errors import BackendUnavailable, IndexMissing
 from assistant.feedback import FeedbackStore
 from assistant.roles import load_roles
-from assistant.settings import Settings
 from assistant.webapp import ChatTurn, LazyAssistant
+from core.errors import BackendUnavailable, IndexMissing
+from core.settings import Settings
 
 SCRIPT = "<script>window.pwned = 1</script>"
 IMG = '<img src=x onerror="window.pwned=1">'
@@ -336,7 +336,7 @@ def test_unanswered_quiz_questions_do_not_move_the_ranking(roles: dict) -> None:
 
 
 def test_quiz_rejects_an_unknown_region(roles: dict) -> None:
-    from assistant.errors import BadInput
+    from core.errors import BadInput
 
     with pytest.raises(BadInput, match="region"):
         webapp.quiz_view(roles, "Yes", "Yes", "Yes", "Other", "", "Mars")
@@ -458,7 +458,7 @@ def test_password_needs_both_user_and_password(settings: Settings) -> None:
     from pydantic import SecretStr
 
     import ui
-    from assistant.errors import ConfigError
+    from core.errors import ConfigError
 
     both = settings.model_copy(update={"host": "0.0.0.0", "auth_user": "ann",
                                        "auth_password": SecretStr("pw")})

@@ -8,9 +8,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from assistant.errors import BackendUnavailable, BadInput, CareerAssistantError, ConfigError, IndexMissing
 from assistant.webapp.render import answer_markdown, sources_panel_html
 from assistant.webapp.text import md_escape, preview
+from core.errors import BackendUnavailable, BadInput, CareerAssistantError, ConfigError, IndexMissing
 
 if TYPE_CHECKING:
     from assistant.feedback import FeedbackStore

@@ -10,11 +10,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from assistant.errors import BadInput, CareerAssistantError
-from assistant.settings import Settings
 from assistant.webapp.page import ANY_REGION, REGION_CHOICES
 from assistant.webapp.render import card_html, card_sources_html, lesson_sources_html, render
 from assistant.webapp.text import region_label
+from core.errors import BadInput, CareerAssistantError
+from core.settings import Settings
 
 if TYPE_CHECKING:
     from assistant.plan import Library

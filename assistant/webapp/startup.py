@@ -9,9 +9,9 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from assistant.errors import BackendUnavailable, CareerAssistantError, IndexMissing
-from assistant.settings import Settings
 from assistant.webapp.text import md_escape
+from core.errors import BackendUnavailable, CareerAssistantError, IndexMissing
+from core.settings import Settings
 
 if TYPE_CHECKING:
     from assistant.chain import Assistant
@@ -181,7 +181,7 @@ def _status(kind: str, text: str) -> str:
 
 def _indexed_files(s: Settings) -> int | None:
     try:
-        from assistant.store import make_chroma_client
+        from core.store import make_chroma_client
 
         col = make_chroma_client(s).get_collection(s.collection, embedding_function=None)
         metas = col.get(include=["metadatas"])["metadatas"] or []
@@ -192,7 +192,7 @@ def _indexed_files(s: Settings) -> int | None:
 
 def _embedding_name(s: Settings) -> str:
     try:
-        from assistant.embeddings import embedding_model_id, make_embeddings
+        from core.embeddings import embedding_model_id, make_embeddings
 
         name = embedding_model_id(make_embeddings(s)).split(" (")[0]
         return md_escape(name.rsplit("/", 1)[-1])

@@ -7,9 +7,9 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
-from assistant.embeddings import embedding_model_id
-from assistant.errors import BackendUnavailable, IndexMissing
-from assistant.settings import Settings, apply_offline_env
+from core.embeddings import embedding_model_id
+from core.errors import BackendUnavailable, IndexMissing
+from core.settings import Settings, apply_offline_env
 
 logger = logging.getLogger(__name__)
 

@@ -8,8 +8,8 @@ from functools import lru_cache
 
 from langchain_core.embeddings import Embeddings
 
-from assistant.errors import BackendUnavailable
-from assistant.settings import Settings, apply_offline_env
+from core.errors import BackendUnavailable
+from core.settings import Settings, apply_offline_env
 
 logger = logging.getLogger(__name__)
 

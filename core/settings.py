@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from assistant.errors import ConfigError
+from core.errors import ConfigError
 
 # Offline by default: without these a hub-name load retries for ~70 s and
 # gradio/huggingface send telemetry. Applied by apply_offline_env(), never at import.

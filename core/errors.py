@@ -19,3 +19,8 @@ class IndexMissing(CareerAssistantError):
 
 class BackendUnavailable(CareerAssistantError):
     """A model, server or package the configured backend needs is missing or down."""
+
+
+def one_line(text: str) -> str:
+    """A message on one line, however it was wrapped."""
+    return " ".join(text.split())
