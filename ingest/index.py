@@ -67,8 +67,31 @@ def ingest_paths(
     from the guide alone, learning steps from the library alone.
     """
     started = time.perf_counter()
-    paths = [Path(p) for p in paths]
-    library = [Path(p) for p in library]
+    loaded, kinds = _load([Path(p) for p in paths], [Path(p) for p in library])
+    report = IngestReport(problems=list(loaded.problems))
+    if reset:
+        delete_collection(client, settings)
+    collection = get_collection(client, settings, embeddings, create=True)
+    indexed = _indexed_files(collection)
+    pending = _changed_files(loaded, kinds, indexed, report)
+
+    clock = time.perf_counter()
+    vectors = _embed([c for _, _, chunks in pending for c in chunks], embeddings, progress)
+    report.embed_seconds = time.perf_counter() - clock
+    clock = time.perf_counter()
+    _write(collection, pending, vectors, indexed, report)
+    report.write_seconds = time.perf_counter() - clock
+    _prune(collection, loaded, indexed, report)
+
+    report.chunks_total = collection.count()
+    report.seconds = time.perf_counter() - started
+    logger.info("ingest: %s", report.summary())
+    return report
+
+
+def _load(paths: list[Path], library: list[Path]) -> tuple[LoadResult, dict[str, str]]:
+    """The guide's and the library's documents, each tagged with its kind of source. Refuses
+    (before the index is touched, so it loses nothing) when there is nothing readable."""
     loaded = load_paths(paths) if paths else LoadResult()
     kinds = dict.fromkeys(loaded.hashes, GUIDE)
     if library:
@@ -78,25 +101,23 @@ def ingest_paths(
             raise BadInput("no library material to ingest: " + ("; ".join(lib.problems) or "no files given"))
         _merge(loaded, lib)
         kinds.update(dict.fromkeys(lib.hashes, LIBRARY))
-    report = IngestReport(problems=list(loaded.problems))
     if not loaded.hashes:
-        # Nothing readable: refuse before touching the index, so it loses nothing.
         raise BadInput("nothing to ingest: " + ("; ".join(loaded.problems) or "no files given"))
     for doc in loaded.documents:
         kind = kinds[doc.metadata["path"]]
         doc.metadata[KIND_KEY] = kind
         if kind == LIBRARY:
             doc.metadata.update(lesson_metadata(Path(doc.metadata["path"])))
-    if reset:
-        delete_collection(client, settings)
-    collection = get_collection(client, settings, embeddings, create=True)
+    return loaded, kinds
 
-    indexed = _indexed_files(collection)
+
+def _changed_files(loaded: LoadResult, kinds: dict[str, str], indexed: dict[str, _FileState],
+                   report: IngestReport) -> list[tuple[str, str, list[Document]]]:
+    """(path, hash, chunks) of every file that is new or changed; unchanged files are counted."""
     docs_by_file: dict[str, list[Document]] = defaultdict(list)
     for doc in loaded.documents:
         docs_by_file[doc.metadata["path"]].append(doc)
-
-    pending: list[tuple[str, str, list[Document]]] = []  # (path, hash, chunks) to (re)write
+    pending: list[tuple[str, str, list[Document]]] = []
     for path, digest in loaded.hashes.items():
         state = indexed.get(path)
         if state and state.is_complete(digest, kinds[path]):
@@ -111,11 +132,12 @@ def ingest_paths(
         else:
             report.added += 1
         pending.append((path, digest, chunks))
+    return pending
 
-    clock = time.perf_counter()
-    vectors = _embed([c for _, _, chunks in pending for c in chunks], embeddings, progress)
-    report.embed_seconds = time.perf_counter() - clock
-    clock = time.perf_counter()
+
+def _write(collection: Any, pending: list[tuple[str, str, list[Document]]], vectors: list[list[float]],
+           indexed: dict[str, _FileState], report: IngestReport) -> None:
+    """Write each changed file's chunks, then drop its chunks that no longer exist."""
     files, offset = [], 0
     for path, digest, chunks in pending:
         files.append((path, digest, chunks, vectors[offset: offset + len(chunks)]))
@@ -128,19 +150,16 @@ def ingest_paths(
             if stale:
                 collection.delete(ids=stale)
                 report.chunks_deleted += len(stale)
-    report.write_seconds = time.perf_counter() - clock
 
+
+def _prune(collection: Any, loaded: LoadResult, indexed: dict[str, _FileState], report: IngestReport) -> None:
+    """Remove the chunks of files deleted from the folders that were ingested."""
     for path, state in indexed.items():
         if path in loaded.hashes or not _under(path, loaded.roots) or Path(path).exists():
             continue  # a file that failed to load this time keeps its chunks: lose nothing
         collection.delete(ids=state.ids)
         report.removed += 1
         report.chunks_deleted += len(state.ids)
-
-    report.chunks_total = collection.count()
-    report.seconds = time.perf_counter() - started
-    logger.info("ingest: %s", report.summary())
-    return report
 
 
 @dataclass

@@ -89,7 +89,7 @@ def run_cli(tmp_path: Path) -> Callable[..., CliRun]:
             else:
                 full_env[key] = value
         proc = subprocess.run(
-            [sys.executable, "-m", "assistant.cli", *map(str, args)],
+            [sys.executable, "-m", "cli", *map(str, args)],
             env=full_env, cwd=cwd or tmp_path, capture_output=True, text=True, timeout=timeout,
         )
         return CliRun(proc.returncode, proc.stdout, proc.stderr)
@@ -126,7 +126,7 @@ def cli_index(tmp_path_factory: pytest.TempPathFactory) -> CliIndex:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CAREER_")}
     env.update(OFFLINE_ENV, CAREER_DATA_DIR=str(data), CAREER_CORPUS_DIR=str(REPO / "corpus"),
                CAREER_EMBEDDING_BACKEND="keyword", CAREER_LLM_BACKEND="fake")
-    proc = subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", "--quiet"], env=env,
+    proc = subprocess.run([sys.executable, "-m", "cli", "ingest", "--quiet"], env=env,
                           cwd=data.parent, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     return CliIndex(data, proc.stdout)

@@ -40,7 +40,7 @@ print(json.dumps({"model": col.metadata.get("embedding_model"),
 KILL_AFTER_WRITES = """
 import os, signal, sys
 import ingest.index
-from assistant.cli import main
+from cli import main
 
 limit = int(sys.argv[1])
 real_write = ingest.index._write_files
@@ -274,7 +274,7 @@ def _wait_for_progress(stderr_file: Path, proc: subprocess.Popen, done, timeout:
 
 def _start_ingest(args: list[str], env: dict, cwd: Path, stderr_file: Path) -> subprocess.Popen:
     with open(stderr_file, "w") as err:
-        return subprocess.Popen([sys.executable, "-m", "assistant.cli", "ingest", *args], env=env,
+        return subprocess.Popen([sys.executable, "-m", "cli", "ingest", *args], env=env,
                                 cwd=cwd, stdout=subprocess.PIPE, stderr=err, text=True)
 
 

@@ -79,7 +79,7 @@ def injected(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CAREER_")}
     env.update(OFFLINE_ENV, CAREER_DATA_DIR=str(data), CAREER_CORPUS_DIR=str(corpus),
                CAREER_EMBEDDING_BACKEND="keyword", CAREER_LLM_BACKEND="fake")
-    proc = subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", "--quiet"], env=env, cwd=home,
+    proc = subprocess.run([sys.executable, "-m", "cli", "ingest", "--quiet"], env=env, cwd=home,
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     assert "added 11," in proc.stdout  # the page is indexed like any other guide file

@@ -207,7 +207,7 @@ def test_a_question_with_bytes_that_are_not_utf8_is_answered(cli_index, tmp_path
            "CAREER_RELEVANCE_THRESHOLD": KEYWORD_THRESHOLD}
     question = DS_UK.encode() + b" \xff\xfe\xc3"  # argv is bytes on POSIX: anything can arrive
 
-    proc = subprocess.run([sys.executable, "-m", "assistant.cli", "ask", question], env=env, cwd=tmp_path,
+    proc = subprocess.run([sys.executable, "-m", "cli", "ask", question], env=env, cwd=tmp_path,
                           capture_output=True, timeout=300)
 
     assert proc.returncode == 0, proc.stderr.decode(errors="replace")

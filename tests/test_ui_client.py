@@ -88,7 +88,7 @@ def app_env(data_dir: Path, corpus_dir: Path = REPO / "corpus", **settings: str)
 
 
 def ingest(env: Mapping[str, str], cwd: Path, *paths: Path) -> None:
-    run = subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", "--quiet", *map(str, paths)],
+    run = subprocess.run([sys.executable, "-m", "cli", "ingest", "--quiet", *map(str, paths)],
                          env=dict(env), cwd=cwd, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr
 

@@ -1,4 +1,5 @@
-"""The `career-assistant` command: errors become one-line messages here, and only here."""
+"""The `career-assistant` command, the command-line front end beside ui.py (the web app): it
+composes ingest, assistant and evals; errors become one-line messages here, and only here."""
 
 from __future__ import annotations
 
@@ -54,7 +55,28 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--history", type=Path, help="a JSON file: [{role, content}, ...]")
     p.set_defaults(handler=_cmd_ask)
 
-    p = sub.add_parser("recommend", help="recommend AI roles from the guide's quiz")
+    _add_recommend(sub.add_parser("recommend", help="recommend AI roles from the guide's quiz"))
+    _add_eval(sub.add_parser(
+        "eval", help="run an eval dataset and write a report",
+        description="Runs the answer eval (ours vs naive), retrieval on our corpus and on the haystack, and "
+                    "the quiz; writes results.jsonl, report.md and report.html; exits 1 when a metric "
+                    "misses its target in evals/thresholds.toml."))
+    _add_bench(sub.add_parser(
+        "bench", help="run the performance benchmarks",
+        description="Writes bench.json and bench.md: ingest vs raw encode, unchanged re-ingest, retrieval "
+                    "latency on the haystack, chain vs bare llama.cpp, peak RSS, start-up."))
+
+    p = sub.add_parser("serve", help="start the web app (same as `python ui.py`)")
+    p.set_defaults(handler=_cmd_serve)
+
+    p = sub.add_parser("feedback", help="export thumbs-down feedback as eval items (JSONL)")
+    p.add_argument("--out", type=Path, default=None, help="file to write (default: stdout)")
+    p.add_argument("--all", action="store_true", help="include thumbs-up feedback too")
+    p.set_defaults(handler=_cmd_feedback)
+    return parser
+
+
+def _add_recommend(p: argparse.ArgumentParser) -> None:
     p.add_argument("--code", required=True, help="love writing code for its own sake? yes|no")
     p.add_argument("--research", required=True, help="drawn to research and open-ended problems? yes|no")
     p.add_argument("--stakeholders", required=True, help="enjoy working with business stakeholders? yes|no")
@@ -67,10 +89,8 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_cmd_recommend)
 
-    p = sub.add_parser("eval", help="run an eval dataset and write a report",
-                       description="Runs the answer eval (ours vs naive), retrieval on our corpus and on the "
-                                   "haystack, and the quiz; writes results.jsonl, report.md and report.html; "
-                                   "exits 1 when a metric misses its target in evals/thresholds.toml.")
+
+def _add_eval(p: argparse.ArgumentParser) -> None:
     p.add_argument("--dataset", type=Path, default=None,
                    help="JSONL dataset (default: evals/datasets/gold.jsonl)")
     p.add_argument("--out", type=Path, default=Path("evals/out"), help="folder for the results and report")
@@ -88,10 +108,8 @@ def _build_parser() -> argparse.ArgumentParser:
                    help="targets file (default: evals/thresholds.toml)")
     p.set_defaults(handler=_cmd_eval)
 
-    p = sub.add_parser("bench", help="run the performance benchmarks",
-                       description="Writes bench.json and bench.md: ingest vs raw encode, unchanged "
-                                   "re-ingest, retrieval latency on the haystack, chain vs bare llama.cpp, "
-                                   "peak RSS, start-up.")
+
+def _add_bench(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, default=Path("evals/out/bench"))
     p.add_argument("--quick", action="store_true", help="fewer repetitions")
     p.add_argument("--parts", nargs="+", choices=["ingest", "retrieval", "llm", "startup", "user"], default=None,
@@ -105,15 +123,6 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--thresholds", type=Path, default=None,
                    help="targets file (default: evals/thresholds.toml)")
     p.set_defaults(handler=_cmd_bench)
-
-    p = sub.add_parser("serve", help="start the web app (same as `python ui.py`)")
-    p.set_defaults(handler=_cmd_serve)
-
-    p = sub.add_parser("feedback", help="export thumbs-down feedback as eval items (JSONL)")
-    p.add_argument("--out", type=Path, default=None, help="file to write (default: stdout)")
-    p.add_argument("--all", action="store_true", help="include thumbs-up feedback too")
-    p.set_defaults(handler=_cmd_feedback)
-    return parser
 
 
 def _cmd_ingest(args: argparse.Namespace, s: Settings) -> int:
