@@ -242,6 +242,8 @@ def guide_silence(reading: Reading, facts: list[RoleFacts], roles: Mapping[str, 
         return _gap_answer(reading, facts)
     if reading.topic != "salary" or reading.kind not in {"role_fact", "comparison", "ranking", "general"}:
         return None
+    if reading.foreign and facts:  # "a dentist's pay compared to a data scientist's"
+        return _no_figures(f"{' or '.join(reading.foreign)} (not a role the guide covers)", facts, roles)
     if reading.place:
         return _no_figures(reading.place, facts, roles)
     if reading.region and reading.kind == "role_fact" and facts and facts[0].salaries \

@@ -94,7 +94,12 @@ GAP_TOPICS: dict[str, tuple[str, ...]] = {
     "future salaries": ("in 2030", "in 2028", "in 2029", "in 2027", "next year", "in the future",
                         "future", "in five years", "in 5 years", "in ten years", "in 10 years", "by 2030"),
     "job numbers and demand": ("how many jobs", "job openings", "number of jobs", "unemployment",
-                               "how many people", "job market", "layoffs", "job security"),
+                               "how many people", "job market", "layoffs", "job security", "openings",
+                               "vacancies", "open positions", "open roles", "jobs open", "jobs are open",
+                               "how many positions", "job postings", "job listings"),
+    # Pay by seniority: the guide gives one range per role and region (checked for pay questions only).
+    "pay by seniority": ("junior", "senior", "entry-level", "entry level", "starting salary", "starting pay",
+                         "graduate salary", "new grad", "fresh grad", "mid-level", "mid level", "lead level"),
     "employer names": ("which companies", "what companies", "which company", "best company",
                        "best companies", "who is hiring", "top employers"),
     "benefits and perks": ("benefits", "perks", "bonus", "bonuses", "equity", "stock options",

@@ -18,6 +18,9 @@ PRONOUN = re.compile(r"\b(that role|this role|that job|this job|that path|this p
 JUDGEMENT = re.compile(r"\b(why|how come|how (hard|difficult|easy|tough|competitive|realistic|likely|risky|stressful)|"
                        r"worth it|is it hard|is it easy|realistically|compared to|better than|worse than)\b", re.I)
 YES_NO = re.compile(r"^\s*(do|does|did|is|are|am|can|could|should|would|will|must|has|have|was|were)\b", re.I)
+# "can you give me an overview": a request to the assistant, not a yes/no question.
+REQUEST = re.compile(r"^\s*(can|could|would|will)\s+(you|u)\s+(please\s+)?(give|tell|show|list|explain|describe|"
+                     r"summari[sz]e|walk|outline|share|recommend|suggest|help|break|compare|point|name)\b", re.I)
 # Instructions aimed at the assistant rather than questions about careers.
 META_REQUEST = re.compile(
     r"(system[\s_-]*prompt|system[\s_-]*message|your (instructions|rules|prompt|guidelines)|initial prompt|"
@@ -48,10 +51,19 @@ def found(low: str, phrases: Sequence[str]) -> list[str]:
     return [p for p in phrases if re.search(rf"(?<![\w-]){re.escape(p)}(?![\w-])", low)]
 
 
+def is_yes_no(text: str) -> bool:
+    """A yes/no question: its question sentence (the one ending in "?", else the last) opens with
+    an auxiliary verb ("I have a degree. Is that enough?"), and it is not a request ("can you list...")."""
+    sentences = [x.strip() for x in re.split(r"(?<=[.!?])\s+", text.strip()) if x.strip()]
+    asked = [x for x in sentences if x.endswith("?")] or sentences[-1:]
+    return any(YES_NO.search(x) and not REQUEST.search(x) for x in asked)
+
+
 def asked_of_me(low: str, phrase: str) -> bool:
     """Is `phrase` a request to the assistant ("translate ...", "can you write me ...") rather than
     part of a question about a role ("does a PM write code")?"""
-    lead = r"(?:^|[.!?,;:]\s*|\b(?:can|could|would|will) you\s+|\bplease\s+|\bhelp me\s+|\bnow\s+|\bthen\s+)"
+    lead = (r"(?:^|[.!?,;:]\s*|\b(?:can|could|would|will) you\s+|\bplease\s+|\bhelp me\s+|\bnow\s+|\bthen\s+"
+            r"|\b(?:tell|give|show|make|send) (?:me|us)\s+)")
     return bool(re.search(lead + rf"(?:\w+\s+){{0,2}}?{re.escape(phrase)}", low))
 
 

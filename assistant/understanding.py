@@ -89,6 +89,7 @@ class QuestionReader:
             vocab.update(w for w in name.split() if len(w) >= 4)
         self._vocab = frozenset(vocab)
         self._known_words = frozenset(vocab | set(phrasing.STOP) | phrasing.lexicon_words())
+        self._known_roots: frozenset[str] = frozenset()
         # The verbs the guide's task lists open with ("Running experiments", "Writing code"): in
         # "which job runs A/B tests" the verb makes it a "which roles do X" question.
         self._task_verbs = frozenset(form for facts in roles.values() for line in facts.tasks if line.split()
@@ -131,7 +132,7 @@ class QuestionReader:
         low = phrasing.normal(text)
         named = find_roles(text, self.roles)
         roles = tuple(r.title for r in named if not self._set_aside(text, r))
-        yes_no = bool(YES_NO.search(low))
+        yes_no = phrasing.is_yes_no(low)
         if META_REQUEST.search(raw) or phrasing.has_any(low, lexicon.META_WORDS):
             return Reading(raw, "meta", text=raw, query=raw, yes_no=yes_no)
         chores = [c for c in phrasing.found(low, lexicon.CHORES) if not roles or phrasing.asked_of_me(low, c)]
@@ -259,7 +260,7 @@ class QuestionReader:
 
     def _gap(self, low: str, topic: str | None, roles: tuple[str, ...]) -> str | None:
         for name, words in lexicon.GAP_TOPICS.items():
-            if name == "future salaries" and topic != "salary":
+            if name in {"future salaries", "pay by seniority"} and topic != "salary":
                 continue
             if phrasing.has_any(low, words):
                 return name
@@ -338,11 +339,22 @@ class QuestionReader:
 
     def _continues(self, alone: Reading, question: str) -> bool:
         """Does this turn lean on the conversation (no role of its own, or no topic of its own)?"""
-        if alone.roles and alone.topic:
+        if alone.roles and alone.topic or (not alone.topic and self._off_guide(phrasing.normal(question))):
             return False
         short = len(question.split()) <= 6
         return bool(FOLLOW_UP_START.search(question) or PRONOUN.search(question) or short
                     or (alone.region and not alone.roles) or (alone.roles and not alone.topic))
+
+    def _off_guide(self, low: str) -> bool:
+        """Words of its own, none of them the guide's, a region's or a place's ("is it cold there in
+        winter?"): a change of subject, read on its own and gated like any question."""
+        words = [w for w in phrasing.content(low) if w.isalpha()]
+        if not words or places_in(low):
+            return False
+        if not self._known_roots:
+            self._known_roots = frozenset(phrasing.root(w) for w in self._known_words)
+        return not any(w in self._known_words or w in lexicon.REGION_WORDS or phrasing.root(w) in self._known_roots
+                       for w in words)
 
     def _merge(self, alone: Reading, prev: Reading, question: str) -> Reading:
         roles = alone.roles or prev.roles

@@ -176,6 +176,14 @@ def test_why_a_role_is_paid_well_is_left_to_the_model(reader, roles) -> None:
 # --------------------------------------------------------------------------- silence
 
 
+def test_a_job_outside_the_guide_in_a_pay_comparison_declines_with_the_roles_figures(reader, roles) -> None:
+    result = answer(reader, roles, "how much does a dentist make compared to a data scientist?")
+
+    assert result.declined and result.reason == "not_in_guide"
+    assert "dentist" in result.text and "£50,000 – £100,000" in result.text
+    assert_grounded(result)
+
+
 def test_a_country_without_figures_declines_with_the_figures_the_guide_gives(reader, roles) -> None:
     result = answer(reader, roles, "data scientist salary in australia?")
 

@@ -271,3 +271,50 @@ def test_a_job_title_sharing_a_task_verbs_letters_is_not_a_task(reader) -> None:
 def test_another_form_of_a_guide_word_is_not_a_typo(reader) -> None:
     assert reader.fix_typos("who writes prompts") == "who writes prompts"
     assert reader.fix_typos("what skils does a data sceintist need") == "what skills does a data scientist need"
+
+
+# --------------------------------------------------------------------------- how a question is put
+
+
+@pytest.mark.parametrize(("question", "yes_no"), [
+    ("i have a cs degree but zero projects. is that enough to get hired as an ml engineer?", True),
+    ("Is SQL needed for data science? I'm asking for a friend.", True),
+    ("can u give me a quick overview of the ai career paths in the guide", False),
+    ("could you list the skills a data scientist needs?", False),
+    ("can you become a research scientist without a phd?", True),  # the generic "you"
+    ("what skills does an mlops engineer need?", False),
+])
+def test_a_yes_no_question_is_read_from_its_question_sentence(reader, question, yes_no) -> None:
+    assert reader.read(question).yes_no is yes_no
+
+
+def test_a_request_for_a_joke_about_a_role_is_out_of_scope(reader) -> None:
+    reading = reader.read("tell me a joke about data scientists")
+
+    assert reading.kind == "out_of_scope" and "joke" in reading.foreign
+
+
+@pytest.mark.parametrize("follow_up", ["is it cold there in winter?", "and what's the weather like there?"])
+def test_a_follow_up_in_words_the_guide_does_not_use_changes_the_subject(reader, follow_up) -> None:
+    reading = reader.read(follow_up, history("ml eng salary in berlin?"))
+
+    assert not reading.follow_up and not reading.roles
+
+
+@pytest.mark.parametrize(("follow_up", "region"), [("what about the states?", "us"), ("and in britain?", "uk")])
+def test_a_follow_up_naming_a_region_still_continues(reader, follow_up, region) -> None:
+    reading = reader.read(follow_up, history("ml eng salary in berlin?"))
+
+    assert reading.follow_up and reading.roles == (MLE,) and reading.region == region
+
+
+@pytest.mark.parametrize(("question", "gap"), [
+    ("how much does a junior data scientist make vs a senior one?", "pay by seniority"),
+    ("how many data scientist jobs are open in the uk right now?", "job numbers and demand"),
+])
+def test_what_the_guide_does_not_break_down_is_a_gap(reader, question, gap) -> None:
+    assert reader.read(question).gap == gap
+
+
+def test_seniority_words_outside_a_pay_question_are_not_a_gap(reader) -> None:
+    assert reader.read("how do i get an entry-level ml engineer job?").gap is None
