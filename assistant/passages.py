@@ -63,10 +63,11 @@ def context(reading: Reading, hits: list[Hit], settings: Settings, by_need: bool
 
 def relevant(reading: Reading, hits: list[Hit], threshold: float) -> bool:
     """The relevance gate: retrieval scores decide, never the model. A question about a
-    role of the guide (asked or carried over from the conversation) is in scope."""
+    role of the guide (asked or carried over from the conversation), or about one of the guide's
+    topics (pay, skills, breaking in...) naming nothing the guide lacks, is in scope."""
     if not hits:
         return False
-    if reading.roles:
+    if reading.roles or (reading.topic and not reading.foreign):
         return True
     return max(h.dense for h in hits) >= threshold
 
