@@ -157,3 +157,15 @@ def lexicon_words() -> frozenset[str]:
         for phrase in phrases:
             words.update(phrase.split())
     return frozenset(words)
+
+
+def standalone(question: str, roles: tuple[str, ...], topic: str | None, region: str | None,
+                place: str | None) -> str:
+    """A follow-up written out in full, for retrieval and the model ("and in the US?" ->
+    "What is salary range for the Data Scientist in the US?")."""
+    who = " and ".join(f"the {r}" for r in roles) or "the guide's roles"
+    where = f" in {lexicon.REGION_LABEL[region]}" if region else (f" in {place}" if place else "")
+    label = lexicon.TOPIC_LABEL.get(topic or "")
+    if label and len(question.split()) <= 6:
+        return f"What is {label} for {who}{where}?" if topic != "summary" else f"What is {who}?"
+    return f"{question} (about {who}{', ' + label if label else ''}{where})"

@@ -368,7 +368,7 @@ class QuestionReader:
             kind = "ranking"
         direction = alone.direction or (prev.direction if kind in {"comparison", "ranking"} else None)
         skill = alone.skill or (prev.skill if kind == "ranking" else None)
-        text = _standalone(question, roles, topic, region, place)
+        text = phrasing.standalone(question, roles, topic, region, place)
         query = f"{' '.join(roles)} {lexicon.TOPIC_LABEL.get(topic or '', '')} {text}".strip()
         return replace(alone, kind=kind, roles=roles, topic=topic, region=region, place=place,
                        direction=direction, skill=skill, follow_up=True, text=text, query=query,
@@ -376,16 +376,6 @@ class QuestionReader:
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _standalone(question: str, roles: tuple[str, ...], topic: str | None, region: str | None,
-                place: str | None) -> str:
-    who = " and ".join(f"the {r}" for r in roles) or "the guide's roles"
-    where = f" in {lexicon.REGION_LABEL[region]}" if region else (f" in {place}" if place else "")
-    label = lexicon.TOPIC_LABEL.get(topic or "")
-    if label and len(question.split()) <= 6:
-        return f"What is {label} for {who}{where}?" if topic != "summary" else f"What is {who}?"
-    return f"{question} (about {who}{', ' + label if label else ''}{where})"
 
 
 def _kind(low: str, roles: tuple[str, ...], unprofiled: tuple[str, ...], topic: str | None,
