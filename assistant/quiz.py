@@ -16,6 +16,7 @@ from assistant.background import (  # noqa: F401 (callers import them here)
     background_of,
     parse_background,
 )
+from assistant.mdtext import split_headings
 from assistant.roles import ROLE_ORDER, RoleFacts, find_roles, known_roles
 from core.errors import BadInput
 
@@ -210,15 +211,13 @@ def _background_from_line(label: str, rest: str) -> Background:
 
 
 def _parse_mdx_quiz(text: str) -> tuple[tuple[Question, ...], tuple[Background, ...]]:
-    m = re.search(
-        r"^##\s+How to Choose Your Path\s*$(.*?)(?=^##\s|\Z)", text, re.MULTILINE | re.DOTALL | re.I
-    )
-    if not m:
+    body = next((t for h, t in split_headings(text, "## ") if h.strip().lower() == QUIZ_SECTION.lower()), None)
+    if body is None:
         raise BadInput("no 'How to Choose Your Path' section in the guide")
     questions: list[Question] = []
     backgrounds: list[Background] = []
     current: dict | None = None
-    for line in m.group(1).splitlines():
+    for line in body.splitlines():
         line = line.strip()
         head = re.match(r"^\*\*(.+?)\*\*$", line)
         if head:
@@ -248,9 +247,7 @@ def _parse_mdx_quiz(text: str) -> tuple[tuple[Question, ...], tuple[Background, 
 def _parse_md_quiz(text: str) -> tuple[tuple[Question, ...], tuple[Background, ...]]:
     questions: list[Question] = []
     backgrounds: list[Background] = []
-    sections = re.split(r"^##\s+", text, flags=re.MULTILINE)[1:]
-    for section in sections:
-        heading, _, body = section.partition("\n")
+    for heading, body in split_headings(text, "## "):
         key = _question_key(heading)
         if key is None:
             continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import lru_cache
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -165,10 +166,17 @@ class RoleFacts:
 
 def load_roles(corpus_dir: Path) -> dict[str, RoleFacts]:
     """Read the role files of this project's corpus (front matter with `role:`), plus a
-    record for every track the overview lists without a detailed profile."""
+    record for every track the overview lists without a detailed profile. Parsed once per
+    process and state of the files: a file added, removed or edited is read again."""
     corpus_dir = Path(corpus_dir)
     if not corpus_dir.is_dir():
         raise BadInput(f"corpus folder {corpus_dir} does not exist")
+    files = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(corpus_dir.glob("*.md")))
+    return dict(_parse_roles(corpus_dir, files))
+
+
+@lru_cache(maxsize=8)
+def _parse_roles(corpus_dir: Path, files: tuple[tuple[str, int, int], ...]) -> dict[str, RoleFacts]:
     roles: dict[str, RoleFacts] = {}
     overview: tuple[Path, dict[str, str], str] | None = None
     for path in sorted(corpus_dir.glob("*.md")):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -372,3 +373,16 @@ def test_canonical_title_maps_the_guides_short_names():
     assert canonical_title("AI Solutions Specialist") == "Prompt Engineer / AI Solutions Specialist"
     assert canonical_title("a bread recipe") is None
     assert list(known_roles()) == list(ROLE_ORDER)
+
+
+def test_the_corpus_is_parsed_once_until_a_file_changes(tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    first, again = load_roles(corpus), load_roles(corpus)
+    assert first["Data Scientist"] is again["Data Scientist"]  # the same parse, not a new one
+
+    role_file = corpus / "data-scientist.md"
+    role_file.write_text(role_file.read_text(encoding="utf-8").replace("£50,000", "£51,000"), encoding="utf-8")
+
+    edited = load_roles(corpus)["Data Scientist"]
+    assert edited is not first["Data Scientist"] and edited.salaries[0].low == 51_000
