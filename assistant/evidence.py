@@ -11,12 +11,12 @@ few: a short prompt whose every line bears on the question.
 from __future__ import annotations
 
 import logging
-import math
 import re
 from collections.abc import Sequence
 from typing import Any
 
 from assistant.grounding import claims
+from core.embeddings import cosine
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ class EvidencePicker:
             logger.warning("evidence picking failed: %s", exc)
             return []
         asked = _stems(question) - _stems(" ".join(ignore))
-        scored = sorted(((_cosine(q, v) + OVERLAP * len(asked & _stems(s)), n, piece)
+        scored = sorted(((cosine(q, v) + OVERLAP * len(asked & _stems(s)), n, piece)
                          for (n, piece, s), v in zip(candidates, vectors, strict=True)), key=lambda t: -t[0])
         best = dict.fromkeys((n, piece) for _, n, piece in scored)  # each piece once, at its best
         return list(best)[:limit]
@@ -94,9 +94,3 @@ def units(passage: str) -> list[tuple[str, str]]:
 
 def _stems(text: str) -> set[str]:
     return {w.removesuffix("s")[:5] for w in re.findall(r"[a-z][a-z0-9+#/-]+", text.lower()) if len(w) >= 3}
-
-
-def _cosine(a: Sequence[float], b: Sequence[float]) -> float:
-    dot = sum(x * y for x, y in zip(a, b, strict=True))
-    norm = math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b))
-    return dot / norm if norm else 0.0

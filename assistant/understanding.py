@@ -22,6 +22,7 @@ from assistant.phrasing import FOLLOW_UP_START, JUDGEMENT, META_REQUEST, PRONOUN
 from assistant.places import places_in
 from assistant.regions import region_in_text
 from assistant.roles import RoleFacts, alias_pattern, find_roles
+from core.embeddings import cosine
 
 logger = logging.getLogger(__name__)
 
@@ -254,7 +255,7 @@ class QuestionReader:
             return None
         best: dict[str, float] = {}
         for topic, vector in self._topic_vectors:
-            best[topic] = max(best.get(topic, -1.0), _cosine(q, vector))
+            best[topic] = max(best.get(topic, -1.0), cosine(q, vector))
         (first, top), (_, second) = sorted(best.items(), key=lambda kv: -kv[1])[:2]
         return first if top >= SEMANTIC_TOPIC_MIN and top - second >= SEMANTIC_TOPIC_MARGIN else None
 
@@ -327,12 +328,16 @@ class QuestionReader:
 
     def _previous(self, history: Sequence[Mapping[str, Any]]) -> Reading | None:
         merged: Reading | None = None
-        for turn in history:
+        for n, turn in enumerate(history):
             if turn.get("role") != "user":
                 continue
             reading = self._read_alone(str(turn.get("content", "")))
             if reading.kind in {"meta", "out_of_scope"}:
                 continue
+            if reading.kind == "path_request":  # "it" is then the role the reply recommended first
+                reply = next((str(t.get("content", "")) for t in history[n + 1:] if t.get("role") == "assistant"), "")
+                named = find_roles(reply, self.roles)
+                reading = replace(reading, kind="role_fact", roles=(named[0].title,)) if named else reading
             merged = reading if merged is None or not self._continues(reading, reading.question) \
                 else self._merge(reading, merged, reading.question)
         return merged
@@ -390,10 +395,3 @@ def _kind(low: str, roles: tuple[str, ...], unprofiled: tuple[str, ...], topic: 
     if roles or unprofiled:
         return "role_fact"
     return "general"
-
-
-def _cosine(a: Sequence[float], b: Sequence[float]) -> float:
-    dot = sum(x * y for x, y in zip(a, b, strict=True))
-    na = sum(x * x for x in a) ** 0.5
-    nb = sum(y * y for y in b) ** 0.5
-    return dot / (na * nb) if na and nb else 0.0

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import math
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 from langchain_core.embeddings import Embeddings
@@ -100,3 +102,10 @@ def embedding_model_id(embeddings: Embeddings) -> str:
 @lru_cache(maxsize=1)
 def _local_embeddings() -> SentenceTransformerEmbeddings:
     return SentenceTransformerEmbeddings()
+
+
+def cosine(a: Sequence[float], b: Sequence[float]) -> float:
+    """Cosine similarity of two vectors (0.0 when either is all zeros)."""
+    dot = sum(x * y for x, y in zip(a, b, strict=True))
+    norm = math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b))
+    return dot / norm if norm else 0.0

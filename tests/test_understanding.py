@@ -318,3 +318,12 @@ def test_what_the_guide_does_not_break_down_is_a_gap(reader, question, gap) -> N
 
 def test_seniority_words_outside_a_pay_question_are_not_a_gap(reader) -> None:
     assert reader.read("how do i get an entry-level ml engineer job?").gap is None
+
+
+def test_a_follow_up_to_a_path_request_is_about_the_role_the_reply_recommended(reader) -> None:
+    turns = [{"role": "user", "content": "im a data analyst thinking of switching into ai, where do i fit?"},
+             {"role": "assistant", "content": "The guide maps a data analyst background to the Data Scientist path."}]
+
+    reading = reader.read("what tools should i learn for it", turns)
+
+    assert reading.follow_up and reading.roles == (DS,) and reading.topic == "skills"
