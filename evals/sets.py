@@ -1,4 +1,4 @@
-"""The answer eval over several datasets side by side (gold, dev, sealed), ours vs naive.
+"""The answer eval over several datasets side by side (gold, dev, dev2, sealed), ours vs naive.
 
 `python -m evals.sets` runs each dataset's answer eval in one process (one model load), writes
 each set's own report under `--out/<set>/`, and a combined `--out/sets.md` with the table the
@@ -17,7 +17,7 @@ from evals.run import EVALS_DIR, EvalOptions, EvalReport, format_value, run_eval
 
 logger = logging.getLogger(__name__)
 
-SETS = ("gold", "dev", "sealed")
+SETS = ("gold", "dev", "dev2", "sealed")
 TABLE = (
     ("n_answerable", "answerable items"),
     ("answerable_accuracy", "fact accuracy"),
@@ -61,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def render(reports: dict[str, EvalReport], configs: Sequence[str]) -> str:
     """The side-by-side markdown table of every set and configuration."""
     heads = [f"{name} ({config})" for name in reports for config in configs]
-    lines = ["# Answers on gold, dev and sealed: ours vs naive", "",
+    lines = ["# Answers on " + ", ".join(reports) + ": " + " vs ".join(configs), "",
              "| metric | " + " | ".join(heads) + " |", "|---|" + "---|" * len(heads)]
     for metric, label in TABLE:
         cells = [format_value(metric, reports[n].answers.get(c, {}).get(metric)) for n in reports for c in configs]
