@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from core.errors import BadInput, CareerAssistantError, one_line
+from core.errors import BadInput, run_reporting_errors
 from core.settings import Settings, apply_offline_env, load_settings, quiet_url_loggers
 from ingest import cli as ingest_cli
 
@@ -26,15 +26,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         format="%(levelname)s %(name)s: %(message)s")
     quiet_url_loggers()
     apply_offline_env()
-    try:
-        settings = load_settings()
-        return int(args.handler(args, settings) or 0)
-    except CareerAssistantError as exc:
-        print(f"error: {one_line(str(exc))}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    return run_reporting_errors(lambda: args.handler(args, load_settings()))
 
 
 def _build_parser() -> argparse.ArgumentParser:

@@ -7,6 +7,8 @@ of answer, and the jobs, products and chores it does not cover.
 
 from __future__ import annotations
 
+import re
+
 # How people name the guide's three regions (keys are the guide's region keys).
 REGION_WORDS: dict[str, str] = {
     "uk": "uk", "u.k.": "uk", "gb": "uk", "britain": "uk", "great britain": "uk", "united kingdom": "uk",
@@ -95,7 +97,7 @@ GAP_TOPICS: dict[str, tuple[str, ...]] = {
                         "future", "in five years", "in 5 years", "in ten years", "in 10 years", "by 2030"),
     "job numbers and demand": ("how many jobs", "job openings", "number of jobs", "unemployment",
                                "how many people", "job market", "layoffs", "job security", "openings",
-                               "vacancies", "open positions", "open roles", "jobs open", "jobs are open",
+                               "vacancies", "open positions", "open roles",
                                "how many positions", "job postings", "job listings"),
     # Pay by seniority: the guide gives one range per role and region (checked for pay questions only).
     "pay by seniority": ("junior", "senior", "entry-level", "entry level", "starting salary", "starting pay",
@@ -109,6 +111,10 @@ GAP_TOPICS: dict[str, tuple[str, ...]] = {
     "age limits": ("too old", "age limit", "at 40", "at 50", "my age"),
     "course or certificate prices": ("cost", "costs", "price", "tuition", "fee", "fees"),
 }
+# How many jobs or positions are open, however the job is named in between
+# ("how many data scientist jobs are open", "are there many mle positions available").
+VACANCY_COUNT = re.compile(r"\bhow many\b(?:\s+[\w-]+){0,4}?\s+(?:jobs|positions|vacancies|openings)\b"
+                           r"|\b(?:jobs|positions)\s+(?:are\s+|still\s+)?(?:open|available|out there)\b")
 
 # Chores people ask of the assistant that a careers guide does not cover. Asked as a request
 # ("translate ...", "can you write me ..."), whatever career words stand around them.

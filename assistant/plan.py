@@ -37,12 +37,7 @@ COMMON_SHARE = 0.25  # a word in more than this share of the library's files is 
 
 # Words of a guide skill line that say how much or how, not what: they must not make a
 # lesson look relevant ("strong", "understanding", "tools").
-_GENERIC = frozenset("""
-strong deep basic good grasp understanding fundamentals fundamental familiarity skill skills
-knowledge typically frequently usually often example examples such tools tool platform platforms
-habits background related field experience ability thinking concepts concept covering covers
-building based plus which guide calls absolutely essential what possible must does know code
-""".split())
+_GENERIC = frozenset(["strong", "deep", "basic", "good", "grasp", "understanding", "fundamentals", "fundamental", "familiarity", "skill", "skills", "knowledge", "typically", "frequently", "usually", "often", "example", "examples", "such", "tools", "tool", "platform", "platforms", "habits", "background", "related", "field", "experience", "ability", "thinking", "concepts", "concept", "covering", "covers", "building", "based", "plus", "which", "guide", "calls", "absolutely", "essential", "what", "possible", "must", "does", "know", "code"])
 _STRIP = [
     r",?\s*which the guide calls [^,;]*",
     r"\bfor example\b",

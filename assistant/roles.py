@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 import re
-from functools import lru_cache
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from assistant.mdtext import bullets, markdown_sections, norm, prose, split_headings, strip_md

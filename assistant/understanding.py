@@ -265,6 +265,8 @@ class QuestionReader:
                 continue
             if phrasing.has_any(low, words):
                 return name
+        if lexicon.VACANCY_COUNT.search(low):
+            return "job numbers and demand"
         if topic == "salary":
             # An employer's pay, unless the guide's range is itself about that employer.
             qualifiers = " ".join(r.qualifier.lower() for n in roles for r in self.roles[n].salaries)

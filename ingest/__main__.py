@@ -5,7 +5,7 @@ import argparse
 import logging
 import sys
 
-from core.errors import CareerAssistantError, one_line
+from core.errors import run_reporting_errors
 from core.settings import apply_offline_env, load_settings, quiet_url_loggers
 from ingest import cli
 
@@ -19,14 +19,7 @@ def main() -> int:
                         format="%(levelname)s %(name)s: %(message)s")
     quiet_url_loggers()
     apply_offline_env()
-    try:
-        return cli.run(args, load_settings())
-    except CareerAssistantError as exc:
-        print(f"error: {one_line(str(exc))}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    return run_reporting_errors(lambda: cli.run(args, load_settings()))
 
 
 sys.exit(main())

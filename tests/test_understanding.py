@@ -311,6 +311,8 @@ def test_a_follow_up_naming_a_region_still_continues(reader, follow_up, region) 
 @pytest.mark.parametrize(("question", "gap"), [
     ("how much does a junior data scientist make vs a senior one?", "pay by seniority"),
     ("how many data scientist jobs are open in the uk right now?", "job numbers and demand"),
+    ("are there many ml engineer positions available in the us?", "job numbers and demand"),
+    ("how many vacancies for prompt engineers are there?", "job numbers and demand"),
 ])
 def test_what_the_guide_does_not_break_down_is_a_gap(reader, question, gap) -> None:
     assert reader.read(question).gap == gap
@@ -318,6 +320,10 @@ def test_what_the_guide_does_not_break_down_is_a_gap(reader, question, gap) -> N
 
 def test_seniority_words_outside_a_pay_question_are_not_a_gap(reader) -> None:
     assert reader.read("how do i get an entry-level ml engineer job?").gap is None
+
+
+def test_which_roles_are_available_is_a_question_about_the_guide_not_a_gap(reader) -> None:
+    assert reader.read("what roles are available in ai?").gap is None
 
 
 def test_a_follow_up_to_a_path_request_is_about_the_role_the_reply_recommended(reader) -> None:
