@@ -20,6 +20,14 @@ REGION_WORDS: dict[str, str] = {
     "global": "global", "global tech hubs": "global", "eu": "global", "europe": "global", "tech hubs": "global", "tech hub": "global",
     "berlin": "global", "toronto": "global", "singapore": "global",
 }
+# Words before a place that say the asker is there now ("I'm in London"): a place named
+# elsewhere in the question ("if I moved to the States") is where the question is about.
+HERE_NOW = ("i'm in", "im in", "i am in", "i live in", "living in", "based in", "i'm from", "im from",
+            "i am from", "currently in", "here in", "i work in", "working in", "i'm based in", "im based in")
+# The other side of the Atlantic from where the asker is ("across the pond").
+ACROSS_THE_POND = ("across the pond", "over the pond", "other side of the pond", "other side of the atlantic",
+                   "across the atlantic")
+POND_SIDES = {"uk": "us", "us": "uk"}
 # Countries whose places count as one of the guide's regions (ISO codes, for the gazetteer).
 COUNTRY_REGION = {"US": "us", "GB": "uk"}
 CONTINENTS = ("Africa", "Asia", "South America", "Latin America", "Oceania", "Middle East",

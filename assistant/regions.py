@@ -24,15 +24,39 @@ def normalize_region(text: str | None) -> str | None:
 
 
 def region_in_text(text: str) -> str | None:
-    """The first region a free text names ("I live in London" -> "uk", "the States" -> "us"), or None."""
+    """The region a free text asks about ("the States" -> "us"): the first one named, except
+    that a place the asker says they are in ("I'm in London, what if I moved to the US?") gives
+    way to another one named, and "across the pond" is the other side from where they are."""
+    mentions = _mentions(text)
     low = text.lower()
-    best: tuple[int, str] | None = None
-    for word, key in _REGION_WORDS.items():
+    here = [key for start, key in mentions if _says_here(low, start)]
+    elsewhere = [key for start, key in mentions if not _says_here(low, start)]
+    if any(phrase in low for phrase in lexicon.ACROSS_THE_POND):
+        side = here[0] if here else (elsewhere[0] if elsewhere else None)
+        return lexicon.POND_SIDES.get(side or "") if side else None
+    if elsewhere:
+        return elsewhere[0]
+    return here[0] if here else None
+
+
+def _mentions(text: str) -> list[tuple[int, str]]:
+    """(position, region) of each region word in `text`, in order; overlapping words count once."""
+    low = text.lower()
+    found: list[tuple[int, int, str]] = []
+    for word, key in sorted(_REGION_WORDS.items(), key=lambda kv: -len(kv[0])):
         if word in {"us", "gb"}:  # "us" is usually the pronoun: only "US", or "the us" / "in us"
-            m = re.search(rf"(?<![\w.]){word.upper()}(?![\w])|(?<=the ){word}(?![\w])|(?<=in ){word}(?![\w])",
-                          text)
+            pattern = rf"(?<![\w.]){word.upper()}(?![\w])|(?<=the ){word}(?![\w])|(?<=in ){word}(?![\w])"
+            matches = re.finditer(pattern, text)
         else:
-            m = re.search(rf"(?<![\w]){re.escape(word)}(?![\w])", low)
-        if m and (best is None or m.start() < best[0]):
-            best = (m.start(), key)
-    return best[1] if best else None
+            matches = re.finditer(rf"(?<![\w]){re.escape(word)}(?![\w])", low)
+        for m in matches:
+            if not any(m.start() < b and a < m.end() for a, b, _ in found):
+                found.append((m.start(), m.end(), key))
+    return [(start, key) for start, _, key in sorted(found)]
+
+
+def _says_here(low: str, start: int) -> bool:
+    """Do the words just before position `start` say the asker is there ("i'm based in ")?"""
+    before = re.sub(r"\s+", " ", low[max(0, start - 20):start]).strip()
+    before = re.sub(r"\s+the$", "", before)
+    return before.endswith(lexicon.HERE_NOW)

@@ -95,6 +95,11 @@ class QuestionReader:
         # "which job runs A/B tests" the verb makes it a "which roles do X" question.
         self._task_verbs = frozenset(form for facts in roles.values() for line in facts.tasks if line.split()
                                      for form in phrasing.verb_forms(line.split()[0]))
+        # The words of every role's skills and tasks: what "which roles need X" can find.
+        self._profile_words = frozenset(
+            w for facts in roles.values()
+            for line in (*facts.skills, *facts.tasks, *(x for v in facts.skill_tracks.values() for x in v))
+            for w in phrasing.WORD.findall(line.lower()) if len(w) >= 2)
         self._topic_vectors: list[tuple[str, list[float]]] | None = None
 
     # ----------------------------------------------------------------- public
@@ -311,8 +316,10 @@ class QuestionReader:
         return phrasing.has_any(low, lexicon.NEED_WORDS) or any(w in self._task_verbs for w in phrasing.WORD.findall(low))
 
     def _skill(self, low: str, roles: tuple[str, ...]) -> str | None:
-        """The thing "which roles need X" asks about: the words left after the question's frame."""
-        drop = set(phrasing.STOP) | {w for ws in lexicon.TOPIC_WORDS.values() for w in ws} | set(lexicon.RANK_SUBJECT)
+        """The thing "which roles need X" asks about: the words left after the question's frame,
+        narrowed to those the guide's skills and tasks use when some are ("usually wants a PhD")."""
+        topic_words = {w for ws in lexicon.TOPIC_WORDS.values() for w in ws}
+        drop = set(phrasing.STOP) | set(lexicon.RANK_SUBJECT)
         drop |= set(lexicon.NEED_WORDS) | set(lexicon.HIGHER) | set(lexicon.LOWER) | {"ai", "ml", "good", "strong"}
         drop |= set(lexicon.REGION_WORDS) | {"most", "all", "guide", "ones", "which", "these", "list", "lists",
                                              "something", "anything", "things", "stuff", "someone", "people"}
@@ -323,8 +330,16 @@ class QuestionReader:
         for phrase in lexicon.SET_ASIDE:
             low = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", " ", low)
         words = [w.strip(".'") for w in phrasing.WORD.findall(low)]
-        left = [w for w in words if w and w not in drop and len(w) > 1]
+        # An adverb ("usually", "typically") frames the asking; it is not the thing asked about.
+        left = [w for w in words if w and w not in drop and len(w) > 1 and not (len(w) > 5 and w.endswith("ly"))]
+        in_profiles = [w for w in left if self._in_profiles(w) or w in self._task_verbs]
+        left = in_profiles or [w for w in left if w not in topic_words]
         return " ".join(left) if left and len(left) <= 4 else None
+
+    def _in_profiles(self, word: str) -> bool:
+        """Does a role's skill or task line use `word` (or its stem: "masters" -> "master's")?"""
+        stem = re.sub(r"(?:'s|s)$", "", word)
+        return word in self._profile_words or (len(stem) >= 4 and any(p.startswith(stem) for p in self._profile_words))
 
     # ----------------------------------------------------------------- conversation
 

@@ -331,6 +331,21 @@ def test_region_in_text_ignores_the_pronoun_us():
     assert region_in_text("Let us talk about AI jobs") is None
 
 
+@pytest.mark.parametrize(("text", "region"), [
+    ("I'm in London, what would I earn if I moved to the States?", "us"),
+    ("im based in the us but thinking about england", "uk"),
+    ("I live in Manchester. What does a data scientist make?", "uk"),
+    ("im in london atm, what would i earn if i moved across the pond?", "us"),
+    ("I'm in New York; what about across the pond?", "uk"),
+])
+def test_the_region_asked_about_is_not_where_the_asker_is_when_they_name_another(text, region):
+    assert region_in_text(text) == region
+
+
+def test_across_the_pond_from_nowhere_named_is_no_region():
+    assert region_in_text("what do ml engineers earn across the pond?") is None
+
+
 # --------------------------------------------------------------------------- finding roles
 
 

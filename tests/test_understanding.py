@@ -264,6 +264,14 @@ def test_which_role_does_a_task_reads_by_the_verbs_the_guides_task_lists_use(rea
     assert reading.kind == "ranking" and reading.skill == skill and reading.roles == ()
 
 
+@pytest.mark.parametrize(("question", "skill"), [("which of these jobs usually wants a masters or a phd", "masters phd"),
+                                                 ("what roles typically require kubernetes?", "kubernetes")])
+def test_the_skill_asked_about_is_the_words_the_profiles_use_not_the_frame(reader, question, skill) -> None:
+    reading = reader.read(question)
+
+    assert reading.kind == "ranking" and reading.skill == skill
+
+
 def test_a_job_title_sharing_a_task_verbs_letters_is_not_a_task(reader) -> None:
     assert reader.read("which role is best for a writer").skill is None
 
