@@ -242,6 +242,8 @@ def test_render_markdown_without_region_shows_every_range(guide):
         "I want to take the quiz",
         "I'd rather not deal with business stakeholders. Which roles work for me?",
         "I don't really enjoy coding. Which AI careers should I look at?",
+        "suggest a career path in ai",
+        "please recommend a track",
     ],
 )
 def test_path_requests_are_recognised(question):
@@ -261,6 +263,8 @@ def test_path_requests_are_recognised(question):
         "What is the capital of France?",
         "What roles are there in AI?",
         "I'm a software engineer; what does an MLOps engineer earn?",
+        "what questions does the guide ask to help you pick a path?",
+        "How do people usually choose the right AI career?",
         "",
     ],
 )

@@ -39,6 +39,10 @@ _GET_INTO_AI = re.compile(
     r"(?:ai|ml|machine learning)\b",
     re.I,
 )
+# A path request is about the asker ("which role suits me?") or asks outright ("suggest a path").
+_ABOUT_THE_ASKER = re.compile(r"\b(?:i|i'm|im|i'd|i've|ive|me|my|myself|mine)\b")
+_ASKS_DIRECTLY = re.compile(r"\s*(?:please\s+|pls\s+|can you\s+|could you\s+)?"
+                            r"(?:recommend|suggest|pick|choose|find|help|take|start|do|give)\b")
 _SELF_DESCRIPTION = re.compile(r"\b(?:i'?m|i am|i work|i've been|i have been|my background|as an?)\b", re.I)
 _ASKS_ABOUT_AI_CAREER = re.compile(
     r"\b(?:what|which|where|how|should)\b.*\b(?:ai|ml|machine learning|role|path|career)\b", re.I
@@ -51,8 +55,8 @@ def is_path_request(question: str) -> bool:
     if not q:
         return False
     low = q.lower()
-    if any(re.search(p, low) for p in _PATH_PATTERNS):
-        return True
+    if any(re.search(p, low) for p in _PATH_PATTERNS) and (_ABOUT_THE_ASKER.search(low) or _ASKS_DIRECTLY.match(low)):
+        return True  # not "what questions does the guide ask to help you pick a path?"
     if _GET_INTO_AI.search(q) and not find_roles(q, known_roles()):
         return True
     # "I'm a nurse. Where does AI come in for me?": a self-description plus an open career
