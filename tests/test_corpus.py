@@ -262,3 +262,22 @@ def test_role_files_keep_the_guide_terms(guide):
         for line in re.findall(r"^- (.+)$", text, re.M):
             lost = [w for w in words(line) if len(w) >= 8 and not w.endswith("ing") and w[:6] not in have]
             assert not lost, f"{name} lost the guide's term(s) {lost} (from {line!r})"
+
+
+def test_role_sections_keep_the_guide_terms_of_their_prose(guide):
+    """The same for the guide's labelled prose ("Who it suits", "The role", notes), section by
+    section: "communicate findings" must stay in the Who it suits section, not only in Skills.
+    Long words (verbs in -ing and adverbs aside) appear there by their first six letters."""
+    by_role = files_by_role()
+    for role, text in guide_roles(guide).items():
+        name, body = by_role[role]
+        sections = {h.strip().lower(): b for h, b in re.findall(r"^## (.+?)\n(.*?)(?=^## |\Z)", "\n" + body, re.M | re.S)}
+        for label, line in re.findall(r"^\*\*([^*]+?):?\*\*:? (.+)$", text, re.M):
+            label = label.strip().rstrip(":").lower()
+            if label.startswith(("salary", "skills")):
+                continue  # figures and bullets: the tests above
+            section = sections.get("summary" if label == "the role" else label)
+            assert section is not None, f"{name} has no section for the guide's {label!r}"
+            have = {w[:6] for w in words(section)}
+            lost = [w for w in words(line) if len(w) >= 8 and not w.endswith(("ing", "ly")) and w[:6] not in have]
+            assert not lost, f"{name} / {label} lost the guide's term(s) {lost} (from {line!r})"
