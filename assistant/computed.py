@@ -238,6 +238,8 @@ def guide_silence(reading: Reading, facts: list[RoleFacts], roles: Mapping[str, 
         return Computed(f"The guide mentions {names} only in passing: it gives no profile, tasks, skills or salary "
                         f"for it. It profiles {', '.join(f.title for f in roles.values() if f.detailed)}.",
                         declined=True, reason="not_in_guide")
+    if reading.gap == "pay by seniority" and reading.kind == "ranking":
+        return _rank_without_seniority(reading, roles)
     if reading.gap:
         return _gap_answer(reading, facts)
     if reading.topic != "salary" or reading.kind not in {"role_fact", "comparison", "ranking", "general"}:
@@ -283,7 +285,7 @@ def _gap_answer(reading: Reading, facts: list[RoleFacts]) -> Computed:
     subject = f"for the {who}" if facts else "for any role"
     text = f"The guide does not say anything about {reading.gap} {subject}."
     profiled = [f for f in facts if f.detailed]
-    if profiled and reading.gap == "future salaries" and profiled[0].salaries:
+    if profiled and reading.gap in {"future salaries", "pay by seniority"} and profiled[0].salaries:
         f = profiled[0]
         ranges = ", ".join(f"{r.region} {r.display(with_qualifier=True)}" for r in f.salaries)
         text += f" What it gives are its 2026 estimates for the {f.title}: {ranges} {src.cite(f, SALARY)}."
@@ -297,6 +299,18 @@ def _gap_answer(reading: Reading, facts: list[RoleFacts]) -> Computed:
     else:
         text += " It covers each role's tasks, skills, salary ranges by region, who it suits and how to break in."
     return Computed(text, src.items, declined=True, reason="not_in_guide")
+
+
+def _rank_without_seniority(reading: Reading, roles: Mapping[str, RoleFacts]) -> Computed:
+    """ "Which role has the lowest starting pay?": the guide has one range per role and region,
+    not pay by seniority, so the nearest it gives is the roles ranked by their ranges."""
+    ranked = rank_salaries(reading, roles)
+    if ranked.declined:
+        return ranked
+    end = "lower" if reading.direction == "low" else "upper"
+    note = (f"The guide does not break pay down by seniority; it gives one range per role and region. "
+            f"The nearest it gives is the {end} end of each range.")
+    return Computed(f"{note}\n\n{ranked.text}", ranked.sources)
 
 
 def _first_line(text: str) -> str:

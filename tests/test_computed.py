@@ -116,6 +116,23 @@ def test_a_lowest_ranking_starts_from_the_lowest_figure(reader, roles) -> None:
     assert "£40,000" in first
 
 
+def test_a_ranking_by_starting_pay_says_the_guide_has_no_seniority_and_ranks_by_the_lower_ends(reader, roles) -> None:
+    result = answer(reader, roles, "in the us which of these roles has the lowest starting pay?")
+
+    assert not result.declined and "does not break pay down by seniority" in result.text
+    first = next(line for line in result.text.splitlines() if line.startswith("1. "))
+    assert "$90,000" in first and "Prompt Engineer" in first
+    assert_grounded(result)
+
+
+def test_one_roles_junior_pay_is_not_in_the_guide_but_its_ranges_are_given(reader, roles) -> None:
+    result = answer(reader, roles, "how much does a junior data scientist make in the uk?")
+
+    assert result.declined and result.reason == "not_in_guide"
+    assert "seniority" in result.text and "£50,000 – £100,000" in result.text
+    assert_grounded(result)
+
+
 def test_which_roles_need_a_skill_lists_only_roles_whose_skills_say_so(reader, roles) -> None:
     result = answer(reader, roles, "which jobs need docker?")
 
