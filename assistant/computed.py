@@ -5,41 +5,16 @@ small model cannot compare ranges or know what is missing, so code does it, with
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from assistant import lexicon
+from assistant.cited import Computed, Sources
+from assistant.contrasts import compare_on_quiz
 from assistant.roles import LISTED_SECTION, SALARY, RoleFacts
 from assistant.salaries import SalaryRange
 from assistant.understanding import Reading
 
 REGION_ORDER = ("uk", "us", "global")
 PROFILE_TOPICS = ("salary", "skills", "tasks", "suits", "break_in")
-
-
-@dataclass
-class Computed:
-    """An answer in the chain's result shape; `reason` is set when the guide is silent."""
-
-    text: str
-    sources: list[dict] = field(default_factory=list)
-    declined: bool = False
-    reason: str | None = None
-
-
-class _Sources:
-    """Numbered sources, one per (role, section), in order of first citation."""
-
-    def __init__(self) -> None:
-        self.items: list[dict] = []
-
-    def cite(self, facts: RoleFacts, section: str) -> str:
-        citation = facts.citation(section)
-        for item in self.items:
-            if item["section"] == citation:
-                return f"[{item['id']}]"
-        text = facts.sections.get(section) or next(iter(facts.sections.values()), "")
-        self.items.append({"id": len(self.items) + 1, "source": facts.source, "section": citation, "text": text})
-        return f"[{len(self.items)}]"
 
 
 def compute(reading: Reading, roles: Mapping[str, RoleFacts]) -> Computed | None:
@@ -56,6 +31,8 @@ def compute(reading: Reading, roles: Mapping[str, RoleFacts]) -> Computed | None
         return rank_salaries(reading, roles)
     if reading.kind == "comparison" and reading.topic == "salary" and len(facts) >= 2:
         return compare_salaries(reading, facts)
+    if reading.kind == "comparison" and reading.topic is None and all(f.detailed for f in facts):
+        return compare_on_quiz(reading, facts)
     if reading.kind == "role_fact" and len(facts) == 1 and not reading.judgement:
         if reading.topic == "salary":  # "is it well paid?" too: the figures are the guide's answer
             return salary_answer(reading.region, facts[0])
@@ -72,7 +49,7 @@ def section_answer(reading: Reading, facts: RoleFacts) -> Computed | None:
     body = facts.sections.get(section or "", "").strip()
     if not section or not body:
         return None
-    src = _Sources()
+    src = Sources()
     ref = src.cite(facts, section)
     lines = body.splitlines()
     first = lines[0].rstrip()
@@ -83,7 +60,7 @@ def section_answer(reading: Reading, facts: RoleFacts) -> Computed | None:
 def salary_answer(region: str | None, facts: RoleFacts) -> Computed | None:
     if not facts.salaries:
         return None
-    src = _Sources()
+    src = Sources()
     ref = src.cite(facts, SALARY)
     chosen = ranges_in(facts, region) if region else list(facts.salaries)
     if not chosen:
@@ -101,7 +78,7 @@ def salary_answer(region: str | None, facts: RoleFacts) -> Computed | None:
 
 def compare_salaries(reading: Reading, roles: list[RoleFacts]) -> Computed:
     """Two or more roles' ranges side by side per region, and which is higher, by code."""
-    src = _Sources()
+    src = Sources()
     regions = [reading.region] if reading.region else [k for k in REGION_ORDER
                                                       if sum(bool(ranges_in(f, k)) for f in roles) >= 2]
     parts: list[str] = []
@@ -165,7 +142,7 @@ def _top_order(a: SalaryRange, b: SalaryRange) -> int | None:
 
 def rank_salaries(reading: Reading, roles: Mapping[str, RoleFacts]) -> Computed:
     """Every profiled role ordered by its range in each region the question allows."""
-    src = _Sources()
+    src = Sources()
     regions = [reading.region] if reading.region else list(REGION_ORDER)
     low_first = reading.direction == "low"
     parts = []
@@ -197,7 +174,7 @@ def roles_needing(skill: str, roles: Mapping[str, RoleFacts]) -> Computed | None
     no line matches but the words are in the guide (the model reads the prose); a decline when
     the guide has none of them.
     """
-    src = _Sources()
+    src = Sources()
     terms = [t.rstrip("s") if len(t) > 3 else t for t in skill.lower().split() if t]
     need = max(1, -(-2 * len(terms) // 3))  # two words of two, two of three: not one stray verb
     found: list[tuple[int, RoleFacts, str, list[str]]] = []
@@ -228,7 +205,7 @@ def guide_silence(reading: Reading, facts: list[RoleFacts], roles: Mapping[str, 
     listed = [f for f in facts if not f.detailed]
     if listed and reading.topic in PROFILE_TOPICS and len(facts) == 1:
         f = listed[0]
-        src = _Sources()
+        src = Sources()
         ref = src.cite(f, LISTED_SECTION)
         return Computed(f"The guide lists the {f.title} as one of its career tracks but gives no detailed profile "
                         f"for it: no day-to-day tasks, skills or salary figures {ref}.", src.items,
@@ -264,7 +241,7 @@ def ranges_in(facts: RoleFacts, region: str | None) -> list[SalaryRange]:
 
 
 def _no_figures(place: str, facts: list[RoleFacts], roles: Mapping[str, RoleFacts]) -> Computed:
-    src = _Sources()
+    src = Sources()
     profiled = [f for f in facts if f.detailed and f.salaries]
     if profiled:
         given = "; ".join(f"the {f.title}: " + ", ".join(f"{r.region} {r.display(with_qualifier=True)}"
@@ -280,7 +257,7 @@ def _no_figures(place: str, facts: list[RoleFacts], roles: Mapping[str, RoleFact
 
 
 def _gap_answer(reading: Reading, facts: list[RoleFacts]) -> Computed:
-    src = _Sources()
+    src = Sources()
     who = " or the ".join(f.title for f in facts)
     subject = f"for the {who}" if facts else "for any role"
     text = f"The guide does not say anything about {reading.gap} {subject}."

@@ -95,6 +95,16 @@ RANK_SUBJECT = ("role", "roles", "job", "jobs", "track", "tracks", "path", "path
 NEED_WORDS = ("need", "needs", "require", "requires", "required", "use", "uses", "using", "involve",
               "involves", "ask for", "asks for", "want", "wants", "call for", "calls for")
 
+# The guide's quiz questions (quiz.QUESTIONS keys) by the words people use for what each asks:
+# "who codes more, an ML engineer or an AI PM?" compares two roles on the "code" question.
+QUIZ_DIMENSION_WORDS: dict[str, tuple[str, ...]] = {
+    "code": ("code", "codes", "coding", "coder", "coders", "program", "programs", "programming",
+             "programmer", "programmers", "hands-on", "technical"),
+    "research": ("research", "researchy", "open-ended", "theory", "theoretical", "academic", "papers"),
+    "stakeholders": ("stakeholder", "stakeholders", "business", "client", "clients", "customer", "customers",
+                     "people-facing", "meetings", "people person"),
+}
+
 # Questions about an attribute the guide never gives for any role (answered: the guide is silent).
 GAP_TOPICS: dict[str, tuple[str, ...]] = {
     "working hours": ("hours", "overtime", "weekends", "work-life", "work life", "9 to 5", "9-5", "shifts"),

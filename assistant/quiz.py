@@ -82,6 +82,15 @@ BACKGROUND_WEIGHT = 4.0
 QUIZ_SECTION = "How to choose your path"
 BACKGROUND_SECTION = "Your current background"
 
+def quiz_source_of(roles: Mapping[str, RoleFacts]) -> str:
+    """Where the quiz lives: the published .mdx itself, or choosing-your-path.md beside the role files."""
+    for facts in roles.values():
+        if facts.source:
+            path = Path(facts.source)
+            return str(path if path.suffix == ".mdx" else path.parent / "choosing-your-path.md")
+    return "choosing-your-path.md"
+
+
 # parse_background: (pattern, weight). Job titles weigh 3, telling activities 1.
 
 

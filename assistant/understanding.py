@@ -22,6 +22,7 @@ from assistant.phrasing import FOLLOW_UP_START, JUDGEMENT, META_REQUEST, PRONOUN
 from assistant.places import places_in
 from assistant.regions import region_in_text
 from assistant.roles import RoleFacts, alias_pattern, find_roles
+from assistant.skills_asked import SkillReader
 from core.embeddings import cosine
 
 logger = logging.getLogger(__name__)
@@ -91,15 +92,7 @@ class QuestionReader:
         self._vocab = frozenset(vocab)
         self._known_words = frozenset(vocab | set(phrasing.STOP) | phrasing.lexicon_words())
         self._known_roots: frozenset[str] = frozenset()
-        # The verbs the guide's task lists open with ("Running experiments", "Writing code"): in
-        # "which job runs A/B tests" the verb makes it a "which roles do X" question.
-        self._task_verbs = frozenset(form for facts in roles.values() for line in facts.tasks if line.split()
-                                     for form in phrasing.verb_forms(line.split()[0]))
-        # The words of every role's skills and tasks: what "which roles need X" can find.
-        self._profile_words = frozenset(
-            w for facts in roles.values()
-            for line in (*facts.skills, *facts.tasks, *(x for v in facts.skill_tracks.values() for x in v))
-            for w in phrasing.WORD.findall(line.lower()) if len(w) >= 2)
+        self._skills = SkillReader(roles)
         self._topic_vectors: list[tuple[str, list[float]]] | None = None
 
     # ----------------------------------------------------------------- public
@@ -161,7 +154,7 @@ class QuestionReader:
             return Reading(kind="path_request", query=raw, **common)
         if jobs and not roles:
             return Reading(kind="out_of_scope", foreign=tuple(jobs), query=raw, **common)
-        skill = self._skill(low, tuple(r.title for r in named)) if phrasing.asks_which_roles(low) and self._asks_what_roles_do(low) \
+        skill = self._skills.skill(low, tuple(r.title for r in named)) if phrasing.asks_which_roles(low) and self._skills.asks_what_roles_do(low) \
             and not roles and topic != "salary" and not phrasing.asks_about_a_topic(low) else None
         kind = _kind(low, roles, unprofiled, topic, direction, region, skill)
         query = raw
@@ -310,36 +303,6 @@ class QuestionReader:
         if any(start < b and a < end for a, b, _ in found):
             return  # inside a longer job already found ("software engineer")
         found.append((start, end, job))
-
-    def _asks_what_roles_do(self, low: str) -> bool:
-        """ "which roles need/use X", or "which job runs/writes X" with a verb of the guide's tasks."""
-        return phrasing.has_any(low, lexicon.NEED_WORDS) or any(w in self._task_verbs for w in phrasing.WORD.findall(low))
-
-    def _skill(self, low: str, roles: tuple[str, ...]) -> str | None:
-        """The thing "which roles need X" asks about: the words left after the question's frame,
-        narrowed to those the guide's skills and tasks use when some are ("usually wants a PhD")."""
-        topic_words = {w for ws in lexicon.TOPIC_WORDS.values() for w in ws}
-        drop = set(phrasing.STOP) | set(lexicon.RANK_SUBJECT)
-        drop |= set(lexicon.NEED_WORDS) | set(lexicon.HIGHER) | set(lexicon.LOWER) | {"ai", "ml", "good", "strong"}
-        drop |= set(lexicon.REGION_WORDS) | {"most", "all", "guide", "ones", "which", "these", "list", "lists",
-                                             "something", "anything", "things", "stuff", "someone", "people"}
-        for r in roles:
-            drop |= {w for w in phrasing.WORD.findall(r.lower())}
-            for alias in self.roles[r].aliases if r in self.roles else ():
-                low = alias_pattern(alias).sub(" ", low)
-        for phrase in lexicon.SET_ASIDE:
-            low = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", " ", low)
-        words = [w.strip(".'") for w in phrasing.WORD.findall(low)]
-        # An adverb ("usually", "typically") frames the asking; it is not the thing asked about.
-        left = [w for w in words if w and w not in drop and len(w) > 1 and not (len(w) > 5 and w.endswith("ly"))]
-        in_profiles = [w for w in left if self._in_profiles(w) or w in self._task_verbs]
-        left = in_profiles or [w for w in left if w not in topic_words]
-        return " ".join(left) if left and len(left) <= 4 else None
-
-    def _in_profiles(self, word: str) -> bool:
-        """Does a role's skill or task line use `word` (or its stem: "masters" -> "master's")?"""
-        stem = re.sub(r"(?:'s|s)$", "", word)
-        return word in self._profile_words or (len(stem) >= 4 and any(p.startswith(stem) for p in self._profile_words))
 
     # ----------------------------------------------------------------- conversation
 

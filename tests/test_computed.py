@@ -240,3 +240,34 @@ def test_a_follow_up_about_a_region_the_role_lacks_is_not_another_roles_figure(r
 def test_one_stray_word_of_a_which_question_is_not_a_skill_match(roles) -> None:
     # "calls" appears in a skill line ("SQL, which the guide calls absolutely essential")
     assert computed.roles_needing("call point", roles) is None
+
+
+# --------------------------------------------------------------------------- comparisons on the quiz's questions
+
+
+def test_who_codes_more_is_answered_from_the_quiz_sides_and_the_profiles(reader, roles) -> None:
+    result = answer(reader, roles, "who codes more, an ml engineer or an ai product manager?")
+
+    assert "Do you love writing code for its own sake?" in result.text
+    verdict = next(line for line in result.text.splitlines() if line.startswith("So by"))
+    assert verdict.index("Machine Learning Engineer") < verdict.index("AI Product Manager")
+    assert "do not write the code" in result.text
+    assert_grounded(result)
+
+
+def test_two_roles_on_the_same_side_of_the_quiz_are_not_ranked(reader, roles) -> None:
+    result = answer(reader, roles, "ml engineer vs mlops engineer: which one codes more?")
+
+    assert "does not say which" in result.text and "So by" not in result.text
+
+
+def test_a_comparison_on_no_quiz_question_is_left_to_the_model(reader, roles) -> None:
+    reading = reader.read("how is a data scientist different from an ml engineer?")
+
+    assert reading.kind == "comparison" and computed.compute(reading, roles) is None
+
+
+def test_a_role_the_quiz_does_not_place_leaves_the_comparison_to_the_model(reader, roles) -> None:
+    reading = reader.read("does a data scientist code as much as a machine learning engineer?")
+
+    assert reading.kind == "comparison" and computed.compute(reading, roles) is None

@@ -7,7 +7,6 @@ import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from assistant import lexicon
@@ -18,6 +17,7 @@ from assistant.quiz import (
     QUIZ_SECTION,
     QuizAnswers,
     background_of,
+    quiz_source_of,
     score_roles,
 )
 from assistant.recommend.profile import has_skill
@@ -117,7 +117,7 @@ def build_cards(answers: QuizAnswers, roles: Mapping[str, RoleFacts], top_n: int
         raise BadInput("no roles to recommend from: is the corpus empty?")
     region = _region_key(answers.region)
     book = _SourceBook()
-    quiz_source = _quiz_source(roles)
+    quiz_source = quiz_source_of(roles)
     background = background_of(answers.background)
     cards = []
     for scored in score_roles(answers, roles)[:top_n]:
@@ -251,12 +251,3 @@ def _skills_for(facts: RoleFacts, answers: QuizAnswers) -> tuple[str, ...]:
 
 def _prose(text: str) -> str:
     return " ".join(ln.strip().lstrip("-* ").strip() for ln in text.splitlines() if ln.strip())
-
-
-def _quiz_source(roles: Mapping[str, RoleFacts]) -> str:
-    """Where the quiz lives: the published .mdx itself, or choosing-your-path.md beside the role files."""
-    for facts in roles.values():
-        if facts.source:
-            path = Path(facts.source)
-            return str(path if path.suffix == ".mdx" else path.parent / "choosing-your-path.md")
-    return "choosing-your-path.md"

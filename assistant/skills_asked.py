@@ -1,0 +1,57 @@
+"""What "which roles need X" asks about: the skill or task X, read against the words of the
+guide's own skill and task lists ("which of these jobs usually wants a masters or a phd")."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from assistant import lexicon, phrasing
+from assistant.roles import RoleFacts, alias_pattern
+
+_FRAME = frozenset({"ai", "ml", "good", "strong", "most", "all", "guide", "ones", "which", "these", "list", "lists",
+                    "something", "anything", "things", "stuff", "someone", "people"})
+
+
+class SkillReader:
+    """Built once per guide: the verbs its task lists open with and the words of its profiles."""
+
+    def __init__(self, roles: Mapping[str, RoleFacts]) -> None:
+        self.roles = roles
+        # The verbs the guide's task lists open with ("Running experiments", "Writing code"): in
+        # "which job runs A/B tests" the verb makes it a "which roles do X" question.
+        self.task_verbs = frozenset(form for facts in roles.values() for line in facts.tasks if line.split()
+                                    for form in phrasing.verb_forms(line.split()[0]))
+        # The words of every role's skills and tasks: what "which roles need X" can find.
+        self.profile_words = frozenset(
+            w for facts in roles.values()
+            for line in (*facts.skills, *facts.tasks, *(x for v in facts.skill_tracks.values() for x in v))
+            for w in phrasing.WORD.findall(line.lower()) if len(w) >= 2)
+
+    def asks_what_roles_do(self, low: str) -> bool:
+        """ "which roles need/use X", or "which job runs/writes X" with a verb of the guide's tasks."""
+        return phrasing.has_any(low, lexicon.NEED_WORDS) or any(w in self.task_verbs for w in phrasing.WORD.findall(low))
+
+    def skill(self, low: str, roles: tuple[str, ...]) -> str | None:
+        """The words left after the question's frame, narrowed to those the guide's skills and
+        tasks use when some are ("usually wants a PhD" -> "phd")."""
+        topic_words = {w for ws in lexicon.TOPIC_WORDS.values() for w in ws}
+        drop = set(phrasing.STOP) | set(lexicon.RANK_SUBJECT) | set(lexicon.NEED_WORDS) | set(lexicon.HIGHER)
+        drop |= set(lexicon.LOWER) | set(lexicon.REGION_WORDS) | _FRAME
+        for r in roles:
+            drop |= set(phrasing.WORD.findall(r.lower()))
+            for alias in self.roles[r].aliases if r in self.roles else ():
+                low = alias_pattern(alias).sub(" ", low)
+        for phrase in lexicon.SET_ASIDE:
+            low = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", " ", low)
+        words = [w.strip(".'") for w in phrasing.WORD.findall(low)]
+        # An adverb ("usually", "typically") frames the asking; it is not the thing asked about.
+        left = [w for w in words if w and w not in drop and len(w) > 1 and not (len(w) > 5 and w.endswith("ly"))]
+        in_profiles = [w for w in left if self._in_profiles(w) or w in self.task_verbs]
+        left = in_profiles or [w for w in left if w not in topic_words]
+        return " ".join(left) if left and len(left) <= 4 else None
+
+    def _in_profiles(self, word: str) -> bool:
+        """Does a role's skill or task line use `word` (or its stem: "masters" -> "master's")?"""
+        stem = re.sub(r"(?:'s|s)$", "", word)
+        return word in self.profile_words or (len(stem) >= 4 and any(p.startswith(stem) for p in self.profile_words))
