@@ -1,19 +1,45 @@
-"""Two roles compared on one of the quiz's questions ("who codes more, an ML engineer or an AI
-PM?"): the quiz's own answer sides, and the lines of each role's profile that speak to it.
-Code, not the model: the small model answered such questions in one unsupported line."""
+"""Answers from the guide's quiz, by code: what the quiz asks ("what questions does the guide
+ask to help you pick a path?"), and two roles compared on one of its questions ("who codes more,
+an ML engineer or an AI PM?") with the quiz's answer sides and the profile lines that speak to it.
+The small model answered such questions in one unsupported line, or from the chunks' headers."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from assistant import lexicon
 from assistant.cited import Computed, Sources
-from assistant.quiz import GUIDE_NAMES, QUESTIONS, QUIZ_SECTION, Question, quiz_source_of
+from assistant.quiz import (
+    BACKGROUND_QUESTION,
+    BACKGROUND_SECTION,
+    BACKGROUNDS,
+    GUIDE_NAMES,
+    QUESTIONS,
+    QUIZ_SECTION,
+    Question,
+    quiz_source_of,
+)
 from assistant.roles import RoleFacts
 from assistant.understanding import Reading
 
 LINES_PER_ROLE = 2
+
+
+def what_the_quiz_asks(roles: Mapping[str, RoleFacts]) -> Computed:
+    """The quiz's questions, each with the roles its answers point to."""
+    src = Sources()
+    where = quiz_source_of(roles)
+    lines = [f"The guide's \"{QUIZ_SECTION}\" quiz asks these questions:"]
+    for n, q in enumerate(QUESTIONS, start=1):
+        ref = src.cite_text(where, f"{QUIZ_SECTION} / {q.text}", f"{q.text} Yes: {', '.join(q.yes)}. No: {', '.join(q.no)}.")
+        lines.append(f"{n}. {q.text} Yes points to {', '.join(q.yes)}; no points to {', '.join(q.no)}. {ref}")
+    named = [b for b in BACKGROUNDS if b.roles]
+    text = "; ".join(f"{b.label} → {' or '.join(b.roles)}" for b in named)
+    ref = src.cite_text(where, f"{QUIZ_SECTION} / {BACKGROUND_SECTION}", text)
+    lines.append(f"{len(QUESTIONS) + 1}. {BACKGROUND_QUESTION} {text}. {ref}")
+    lines.append("\nTo get your own recommendation, answer them in the Quiz tab, or tell me about yourself here.")
+    return Computed("\n".join(lines), src.items)
 
 
 def compare_on_quiz(reading: Reading, facts: Sequence[RoleFacts]) -> Computed | None:

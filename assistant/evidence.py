@@ -11,11 +11,13 @@ few: a short prompt whose every line bears on the question.
 from __future__ import annotations
 
 import logging
+import math
 import re
 from collections.abc import Sequence
 from typing import Any
 
 from assistant.grounding import claims
+from assistant.retrieval import content_words
 from core.embeddings import cosine
 
 logger = logging.getLogger(__name__)
@@ -52,8 +54,9 @@ class EvidencePicker:
         except Exception as exc:  # an answer must not fail because the embedder did
             logger.warning("evidence picking failed: %s", exc)
             return []
-        asked = _stems(question) - _stems(" ".join(ignore))
-        scored = sorted(((cosine(q, v) + OVERLAP * len(asked & _stems(s)), n, piece)
+        asked = _stems(" ".join(content_words(question))) - _stems(" ".join(ignore))
+        weight = _rarity(asked, [s for _, _, s in candidates])
+        scored = sorted(((cosine(q, v) + OVERLAP * sum(weight[w] for w in asked & _stems(s)), n, piece)
                          for (n, piece, s), v in zip(candidates, vectors, strict=True)), key=lambda t: -t[0])
         best = dict.fromkeys((n, piece) for _, n, piece in scored)  # each piece once, at its best
         return list(best)[:limit]
@@ -79,17 +82,25 @@ class EvidencePicker:
 def units(passage: str) -> list[tuple[str, str]]:
     """A passage's (piece, sentence) pairs: each sentence with the piece it is quoted in,
     its paragraph when that is short, else itself. Headings and lead-in lines ("...:") and
-    fragments under four words are left out."""
+    fragments under four words (two for a bullet item) are left out."""
     out = []
     for line in passage.splitlines():
         line = line.strip()
         if not line or line.startswith("#"):
             continue
-        said = [s for s in claims(line) if len(s.split()) >= 4 and not s.rstrip().endswith(":")]
+        shortest = 2 if line.startswith(("-", "*", "•")) else 4  # a bullet item may be short ("Docker and Kubernetes")
+        said = [s for s in claims(line) if len(s.split()) >= shortest and not s.rstrip().endswith(":")]
         whole = line.lstrip("-*• ").strip()
         for s in said:
             out.append((whole if len(whole.split()) <= PARAGRAPH_WORDS else s.strip(), s.strip()))
     return out
+
+
+def _rarity(words: set[str], pieces: Sequence[str]) -> dict[str, float]:
+    """How much each asked word says, by how few pieces share it: in "is k8s a must?" the one
+    bullet naming Kubernetes is the answer, not the paragraphs sharing "MLOps" or "skills"."""
+    stems = [_stems(p) for p in pieces]
+    return {w: 1.0 + math.log(len(stems) / max(1, sum(w in s for s in stems))) for w in words}
 
 
 def _stems(text: str) -> set[str]:

@@ -38,7 +38,7 @@ CURRENCY_REGION = {"GBP": "uk", "USD": "us", "EUR": "global"}
 
 # Short forms people type, spelled out before the guide's role names are matched.
 ABBREVIATIONS: dict[str, str] = {
-    "eng": "engineer", "engs": "engineers", "engr": "engineer", "sci": "scientist", "mgr": "manager",
+    "k8s": "kubernetes", "eng": "engineer", "engs": "engineers", "engr": "engineer", "sci": "scientist", "mgr": "manager",
     "yr": "year", "yrs": "years", "ppl": "people", "ur": "your", "plz": "please", "pls": "please",
     "ds": "data scientist", "mle": "machine learning engineer", "mles": "machine learning engineers",
 }
@@ -61,6 +61,9 @@ TOPIC_WORDS: dict[str, tuple[str, ...]] = {
     "break_in": ("break in", "break into", "breaking into", "get started", "get into", "getting into", "start",
                  "starting", "become", "becoming", "entry", "land", "transition", "switch", "pivot", "hired"),
     "summary": ("what is", "what's", "whats", "explain", "describe", "overview"),
+    # The guide's "How to choose your path" quiz itself (not a request to take it).
+    "quiz": ("quiz", "quizzes", "choose your path", "choosing your path", "choose a path", "choosing a path",
+             "pick a path", "picking a path", "pick your path"),
 }
 TOPIC_SECTION = {"salary": "Salary range", "skills": "Skills", "tasks": "Day-to-day tasks",
                  "suits": "Who it suits", "break_in": "How to break in", "summary": "Summary"}

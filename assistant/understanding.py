@@ -121,7 +121,7 @@ class QuestionReader:
                 return word  # unknown, or another form of a guide word ("deployment", "apart", "writes")
             return close[0]
 
-        return re.sub(r"[A-Za-z]+", swap, text)
+        return re.sub(r"[A-Za-z][A-Za-z0-9]*", swap, text)
 
     # ----------------------------------------------------------------- reading one turn
 
@@ -145,7 +145,7 @@ class QuestionReader:
         direction = phrasing.direction(low)
         set_aside = tuple(r.title for r in named if r.title not in roles)
         common = dict(question=raw, roles=roles, set_aside=set_aside, topic=topic, region=region, place=place, gap=gap,
-                      direction=direction, yes_no=yes_no, text=raw, unprofiled=unprofiled,
+                      direction=direction, yes_no=yes_no, text=text, unprofiled=unprofiled,
                       judgement=bool(JUDGEMENT.search(low)))
         if chores:
             return Reading(kind="out_of_scope", foreign=tuple(chores), query=raw, **common)

@@ -271,3 +271,13 @@ def test_a_role_the_quiz_does_not_place_leaves_the_comparison_to_the_model(reade
     reading = reader.read("does a data scientist code as much as a machine learning engineer?")
 
     assert reading.kind == "comparison" and computed.compute(reading, roles) is None
+
+
+def test_what_the_quiz_asks_lists_its_questions_and_where_each_answer_points(reader, roles) -> None:
+    from assistant.quiz import BACKGROUND_QUESTION, QUESTIONS
+
+    result = answer(reader, roles, "what questions does the guide ask to help you pick a path?")
+
+    assert all(q.text in result.text for q in QUESTIONS) and BACKGROUND_QUESTION in result.text
+    assert "Data analyst → Data Scientist" in result.text
+    assert_grounded(result)

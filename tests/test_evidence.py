@@ -83,3 +83,14 @@ def test_sentences_are_embedded_once_per_process() -> None:
 
 def test_a_failing_embedder_gives_no_picks_instead_of_an_error() -> None:
     assert EvidencePicker(BrokenEmbeddings()).pick("Do I need a doctorate?", PASSAGES) == []
+
+
+def test_a_short_bullet_naming_the_one_rare_word_asked_about_is_picked() -> None:
+    passages = ["## Skills\n\n- Cloud ML platforms: GCP, AWS and Azure\n- MLOps tools: Airflow and MLflow\n"
+                "- Docker and Kubernetes\n- Tools for observability and monitoring",
+                "## Outlook\n\nDemand for MLOps tools and skills is very high, and there is a shortage of people."]
+    picker = EvidencePicker(AxisEmbeddings(["cloud"]))  # meaning ties: the question's words decide
+
+    picks = picker.pick("which tools should I know? is kubernetes a must?", passages, limit=1)
+
+    assert picks == [(1, "Docker and Kubernetes")]  # "kubernetes" is in one piece, "tools" in three

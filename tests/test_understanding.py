@@ -279,6 +279,7 @@ def test_a_job_title_sharing_a_task_verbs_letters_is_not_a_task(reader) -> None:
 def test_another_form_of_a_guide_word_is_not_a_typo(reader) -> None:
     assert reader.fix_typos("who writes prompts") == "who writes prompts"
     assert reader.fix_typos("what skils does a data sceintist need") == "what skills does a data scientist need"
+    assert reader.fix_typos("is k8s a must?") == "is kubernetes a must?"
 
 
 # --------------------------------------------------------------------------- how a question is put
