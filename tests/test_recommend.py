@@ -329,6 +329,17 @@ def test_the_model_cannot_answer_what_the_person_never_mentioned():
     assert {c.role for c in build_cards(answers, load_roles(CORPUS), top_n=3)} >= {PM, PE}
 
 
+@pytest.mark.parametrize(("text", "key"), [
+    ("Research isn't really my thing - which roles does the guide suggest?", "research"),
+    ("I love coding, but business meetings are not my cup of tea", "stakeholders"),
+    ("writing code doesn't appeal to me. what fits?", "code"),
+])
+def test_a_subject_the_person_says_is_not_for_them_is_a_no_whatever_the_model_says(text, key):
+    chat = FakeListChatModel(responses=['{"code": true, "research": true, "stakeholders": true}'])
+
+    assert getattr(answers_from_description(text, chat), key) is False
+
+
 @pytest.mark.parametrize(
     "reply", ["", "I think you would make a great prompt engineer!", "{}", "{not json", '["code", true]']
 )

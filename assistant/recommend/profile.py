@@ -278,9 +278,20 @@ def _skills_in(text: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+# The subject first, then what the person thinks of it: "research isn't really my thing",
+# "coding doesn't appeal to me", "business meetings are not for me".
+_SUBJECT_THEN_NO = re.compile(
+    r"\b(?:is|are|does|do)(?:n'?t| not)\s+(?:really\s+|quite\s+|exactly\s+|very\s+)?"
+    r"(?:my thing|for me|my cup of tea|my jam|my strength|my strong suit|something i enjoy|"
+    r"interest(?:ing)?(?: to)? me|appeal(?:ing)?(?: to)? me|excite me|suit me|fun)\b")
+
+
 def _keyword_answer(text: str, key: str) -> bool | None:
     yes, no = _FALLBACK[key]
     low = text.lower()
+    clauses = re.split(r"[.;!?,]|\s-\s|\bbut\b", low)
+    if any(_TOPIC_CUES[key].search(c) and _SUBJECT_THEN_NO.search(c) for c in clauses):
+        return False
     if any(re.search(p, low) for p in no):
         return False
     if any(re.search(p, low) for p in yes):
