@@ -314,10 +314,13 @@ class QuestionReader:
             reading = self._read_alone(str(turn.get("content", "")))
             if reading.kind in {"meta", "out_of_scope"}:
                 continue
-            if reading.kind == "path_request":  # "it" is then the role the reply recommended first
+            if reading.kind == "path_request" or not reading.roles:
+                # A turn that named no role ("I'm a data analyst, where do I fit?"): "it" is then
+                # the role the reply recommended first, or the one role the reply named.
                 reply = next((str(t.get("content", "")) for t in history[n + 1:] if t.get("role") == "assistant"), "")
                 named = find_roles(reply, self.roles)
-                reading = replace(reading, kind="role_fact", roles=(named[0].title,)) if named else reading
+                if named and (reading.kind == "path_request" or len(named) == 1):
+                    reading = replace(reading, kind="role_fact", roles=(named[0].title,))
             merged = reading if merged is None or not self._continues(reading, reading.question) \
                 else self._merge(reading, merged, reading.question)
         return merged

@@ -342,3 +342,19 @@ def test_a_follow_up_to_a_path_request_is_about_the_role_the_reply_recommended(r
     reading = reader.read("what tools should i learn for it", turns)
 
     assert reading.follow_up and reading.roles == (DS,) and reading.topic == "skills"
+
+
+def test_it_after_a_reply_that_named_one_role_is_that_role(reader) -> None:
+    turns = [{"role": "user", "content": "I'm a data analyst thinking about moving into AI."},
+             {"role": "assistant", "content": "For data analysts the guide suggests Data Scientist as the next step [1]."}]
+
+    reading = reader.read("What skills should I build for it?", turns)
+
+    assert reading.roles == (DS,) and reading.topic == "skills"
+
+
+def test_they_after_a_reply_naming_several_roles_is_not_guessed(reader) -> None:
+    turns = [{"role": "user", "content": "what does the guide cover?"},
+             {"role": "assistant", "content": "It profiles seven roles, among them the ML Engineer and the Data Scientist."}]
+
+    assert reader.read("how much do they earn in the uk?", turns).roles == ()
