@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 from assistant import lexicon
 from assistant.cited import Computed, Sources
-from assistant.contrasts import compare_on_quiz, what_the_quiz_asks
+from assistant.contrasts import compare_on_quiz, compare_tracks, what_the_quiz_asks
 from assistant.roles import LISTED_SECTION, SALARY, RoleFacts
 from assistant.salaries import SalaryRange
 from assistant.understanding import Reading
@@ -27,6 +27,10 @@ def compute(reading: Reading, roles: Mapping[str, RoleFacts]) -> Computed | None
         return silent
     if reading.topic == "quiz" and reading.kind == "general":
         return what_the_quiz_asks(roles)
+    if len(facts) == 1 and facts[0].skill_tracks and reading.kind in {"role_fact", "comparison"}:
+        tracks = compare_tracks(reading, facts[0])
+        if tracks is not None:
+            return tracks
     if reading.kind == "ranking" and reading.skill:
         return roles_needing(reading.skill, {t: f for t, f in roles.items() if t not in reading.set_aside})
     if reading.kind == "ranking" and reading.topic == "salary":

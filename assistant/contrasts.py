@@ -103,3 +103,20 @@ def _lines_about(facts: RoleFacts, key: str) -> list[tuple[str, str]]:
                     re.search(rf"(?<![\w-]){re.escape(w)}", low) for w in words):
                 found.append((section, piece))
     return found[:LINES_PER_ROLE]
+
+
+def compare_tracks(reading: Reading, facts: RoleFacts) -> Computed | None:
+    """A role's own tracks side by side ("the technical and the policy tracks in AI safety"):
+    its tasks and skills sections, which the guide splits by track. None unless the question
+    names two or more of the role's tracks."""
+    low = reading.text.lower()
+    named = [t for t in facts.skill_tracks if re.search(rf"(?<![\w-]){re.escape(t.lower())}", low)]
+    if len(named) < 2:
+        return None
+    src = Sources()
+    parts = [f"The guide splits the {facts.title}'s work into tracks:"]
+    for section in ("Day-to-day tasks", "Skills"):
+        body = re.sub(r"^###\s+(.+?)\s*$", r"*\1*", facts.sections.get(section, "").strip(), flags=re.M)
+        if body:
+            parts.append(f"\n**{section}** {src.cite(facts, section)}\n{body}")
+    return Computed("\n".join(parts), src.items) if len(parts) > 1 else None

@@ -281,3 +281,12 @@ def test_what_the_quiz_asks_lists_its_questions_and_where_each_answer_points(rea
     assert all(q.text in result.text for q in QUESTIONS) and BACKGROUND_QUESTION in result.text
     assert "Data analyst → Data Scientist" in result.text
     assert_grounded(result)
+
+
+def test_a_roles_two_tracks_are_set_side_by_side_from_its_sections(reader, roles) -> None:
+    result = answer(reader, roles, "What's the difference between the technical and the policy tracks in AI safety work?")
+
+    assert "Alignment work" in result.text and "governance frameworks" in result.text
+    assert result.text.index("Technical track") < result.text.index("Policy and ethics track")
+    assert "###" not in result.text
+    assert_grounded(result)
