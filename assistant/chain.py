@@ -15,7 +15,7 @@ from langchain_core.documents import Document
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from assistant import grounding, passages, prompts
+from assistant import grounding, passages, phrasing, prompts
 from assistant.answers import AnswerResult, StreamEvent, source_dict
 from assistant.computed import compute
 from assistant.evidence import EvidencePicker
@@ -139,8 +139,8 @@ class Assistant:
             return
         turn.context = passages.context(reading, hits, self.settings, self.context_by_need)
         turn.sources = [source_dict(n, h) for n, h in enumerate(turn.context, start=1)]
-        quoted = self._quoted(reading, turn.context) \
-            if reading.yes_no and self.settings.yes_no_answers == "quote" else ""
+        weighs = reading.yes_no or bool(reading.roles and phrasing.HOW_HARD.search(reading.text))
+        quoted = self._quoted(reading, turn.context) if weighs and self.settings.yes_no_answers == "quote" else ""
         if quoted:
             answer, cited = grounding.tidy_citations(quoted, turn.sources)
             yield self._final(answer, cited, turn.started, mode="quoted", query=reading.query,

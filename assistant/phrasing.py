@@ -17,6 +17,10 @@ PRONOUN = re.compile(r"\b(that role|this role|that job|this job|that path|this p
 # Questions that ask for a judgement or a reason rather than a section of the guide.
 JUDGEMENT = re.compile(r"\b(why|how come|how (hard|difficult|easy|tough|competitive|realistic|likely|risky|stressful)|"
                        r"worth it|is it hard|is it easy|realistically|compared to|better than|worse than)\b", re.I)
+# "How hard is it to become X?", "realistically, how do I land X?": the guide's own frank
+# sentences answer these (its honest notes), as they answer a yes/no question.
+HOW_HARD = re.compile(r"\b(how (hard|difficult|easy|tough|competitive|realistic|likely)|realistically|"
+                      r"is it (hard|difficult|easy|tough|competitive|realistic))\b", re.I)
 YES_NO = re.compile(r"^\s*(do|does|did|is|are|am|can|could|should|would|will|must|has|have|was|were)\b", re.I)
 # "can you give me an overview": a request to the assistant, not a yes/no question.
 REQUEST = re.compile(r"^\s*(can|could|would|will)\s+(you|u)\s+(please\s+)?(give|tell|show|list|explain|describe|"

@@ -884,6 +884,27 @@ def test_a_yes_no_question_gets_the_guides_deciding_lines_without_a_model_call(m
     assert sorted({int(n) for _, n in quoted}) == [s["id"] for s in result.sources]
 
 
+@pytest.mark.parametrize("question", ["How hard is it to become an AI research scientist?",
+                                      "realistically, how competitive is it to land an mlops job?"])
+def test_how_hard_a_role_is_to_get_is_answered_in_the_guides_own_lines(make_assistant, question) -> None:
+    # The real 1.5B answered "the guide rates the competition as very competitive" for MLOps.
+    model = ScriptedChatModel(replies=["It is very competitive [1]."])
+
+    result = make_assistant(model, yes_no_answers="quote").answer(question)
+
+    assert result.mode == "quoted" and model.prompts == []
+    for line, n in re.findall(r"^> (.+) \[(\d+)\]$", result.answer, re.M):
+        assert line in result.sources[int(n) - 1]["text"], (line, n)
+
+
+def test_why_a_role_matters_is_still_the_models_to_explain(make_assistant) -> None:
+    model = ScriptedChatModel(replies=["Because models must run in production [1]."])
+
+    result = make_assistant(model, yes_no_answers="quote").answer("Why are MLOps engineers in demand?")
+
+    assert result.mode != "quoted" and len(model.prompts) == 1
+
+
 def test_a_yes_no_question_goes_to_the_model_when_no_line_can_be_picked(make_assistant) -> None:
     assistant = make_assistant(ScriptedChatModel(replies=["No: an AI PM does not code [1]."]),
                                yes_no_answers="quote")
