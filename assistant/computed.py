@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from assistant import lexicon
+from assistant.catalogue import asks_for_the_catalogue, the_catalogue
 from assistant.cited import Computed, Sources
 from assistant.contrasts import compare_on_quiz, compare_tracks, what_the_quiz_asks
 from assistant.roles import LISTED_SECTION, SALARY, RoleFacts
@@ -25,6 +26,8 @@ def compute(reading: Reading, roles: Mapping[str, RoleFacts]) -> Computed | None
     silent = guide_silence(reading, facts, roles)
     if silent is not None:
         return silent
+    if asks_for_the_catalogue(reading):
+        return the_catalogue(roles)
     if reading.topic == "quiz" and reading.kind == "general":
         return what_the_quiz_asks(roles)
     if len(facts) == 1 and facts[0].skill_tracks and reading.kind in {"role_fact", "comparison"}:

@@ -290,3 +290,19 @@ def test_a_roles_two_tracks_are_set_side_by_side_from_its_sections(reader, roles
     assert result.text.index("Technical track") < result.text.index("Policy and ethics track")
     assert "###" not in result.text
     assert_grounded(result)
+
+
+@pytest.mark.parametrize("question", ["can u give me a quick overview of the ai career paths in the guide",
+                                      "what roles are there in ai?", "What careers does the guide cover?"])
+def test_asking_for_the_guides_tracks_lists_them_all(reader, roles, question) -> None:
+    result = answer(reader, roles, question)
+
+    assert all(title in result.text for title in roles)
+    assert "Data Engineer, Computer Vision Engineer, NLP / LLM Engineer" in result.text  # listed, not profiled
+    assert_grounded(result)
+
+
+def test_a_question_about_the_tracks_that_asks_something_more_is_not_the_list(reader, roles) -> None:
+    reading = reader.read("which ai roles didn't even exist in job descriptions back in 2020?")
+
+    assert computed.compute(reading, roles) is None
