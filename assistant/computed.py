@@ -212,7 +212,7 @@ def roles_needing(skill: str, roles: Mapping[str, RoleFacts]) -> Computed | None
 def guide_silence(reading: Reading, facts: list[RoleFacts], roles: Mapping[str, RoleFacts]) -> Computed | None:
     """What the guide does not give, said plainly with what it gives nearest."""
     listed = [f for f in facts if not f.detailed]
-    if listed and reading.topic in PROFILE_TOPICS and len(facts) == 1:
+    if listed and len(facts) == 1 and (reading.topic in PROFILE_TOPICS or reading.topic in {None, "summary"}):
         f = listed[0]
         src = Sources()
         ref = src.cite(f, LISTED_SECTION)

@@ -129,9 +129,22 @@ GAP_TOPICS: dict[str, tuple[str, ...]] = {
                            "pension", "vacation", "holidays", "visa", "sponsorship"),
     "certifications": ("certification", "certifications", "certificate", "certificates", "certified"),
     "pay gaps and diversity": ("gender", "pay gap", "diversity", "discrimination", "women in"),
-    "age limits": ("too old", "age limit", "at 40", "at 50", "my age"),
+    "age limits": ("too old", "age limit", "my age", "average age", "how old"),
+    "job satisfaction": ("happier", "happiest", "job satisfaction", "satisfied", "stressful", "burnout",
+                         "burn out", "more fulfilling", "most fulfilling"),
+    "universities, bootcamps and courses": ("which university", "which universities", "best university",
+                                            "best universities", "bootcamp", "bootcamps", "which course",
+                                            "best course", "best courses", "online course", "online courses",
+                                            "which school", "best school"),
+    "grades": ("gpa", "grades", "grade point", "first-class degree", "2:1"),
+    "whether AI will replace jobs": ("take my job", "take our jobs", "take jobs", "replace my job", "replace me",
+                                     "replaced by ai", "automate my job", "automated away", "steal my job"),
     "course or certificate prices": ("cost", "costs", "price", "tuition", "fee", "fees"),
 }
+# An age in years ("can I become an ML engineer at 45?", "I'm 52 years old"): the guide names none.
+AGE = re.compile(r"\b(?:at|aged?)\s+[1-9]\d(?![\d,.%]|\s*k\b|k)|\b[1-9]\d\s*(?:years? old|yo)\b")
+# Hiring, said of an employer ("does Google hire prompt engineers?"): the guide names no employer's hiring.
+HIRING = ("hire", "hires", "hiring", "recruit", "recruits", "recruiting")
 # How many jobs or positions are open, however the job is named in between
 # ("how many data scientist jobs are open", "are there many mle positions available").
 VACANCY_COUNT = re.compile(r"\bhow many\b(?:\s+[\w-]+){0,4}?\s+(?:jobs|positions|vacancies|openings)\b"

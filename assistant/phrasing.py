@@ -160,6 +160,7 @@ def lexicon_words() -> frozenset[str]:
     for phrases in lexicon.GAP_TOPICS.values():
         for phrase in phrases:
             words.update(phrase.split())
+    words.update(w + suffix for w in lexicon.JOB_HEADS for suffix in ("", "s"))  # "architects" is no typo
     return frozenset(words)
 
 

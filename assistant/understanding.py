@@ -265,6 +265,10 @@ class QuestionReader:
                 return name
         if lexicon.VACANCY_COUNT.search(low):
             return "job numbers and demand"
+        if lexicon.AGE.search(low):
+            return "age limits"
+        if phrasing.has_any(low, lexicon.HIRING) and phrasing.found(low, lexicon.EMPLOYERS):
+            return "hiring at particular employers"
         if topic == "salary":
             # An employer's pay, unless the guide's range is itself about that employer.
             qualifiers = " ".join(r.qualifier.lower() for n in roles for r in self.roles[n].salaries)

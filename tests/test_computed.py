@@ -306,3 +306,9 @@ def test_a_question_about_the_tracks_that_asks_something_more_is_not_the_list(re
     reading = reader.read("which ai roles didn't even exist in job descriptions back in 2020?")
 
     assert computed.compute(reading, roles) is None
+
+
+def test_asking_about_a_listed_only_track_says_the_guide_gives_no_profile(reader, roles) -> None:
+    result = answer(reader, roles, "tell me about computer vision engineers")
+
+    assert result.declined and result.reason == "not_in_guide" and "no detailed profile" in result.text

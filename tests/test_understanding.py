@@ -322,6 +322,12 @@ def test_a_follow_up_naming_a_region_still_continues(reader, follow_up, region) 
     ("how many data scientist jobs are open in the uk right now?", "job numbers and demand"),
     ("are there many ml engineer positions available in the us?", "job numbers and demand"),
     ("how many vacancies for prompt engineers are there?", "job numbers and demand"),
+    ("can i become an ml engineer at 45?", "age limits"),
+    ("does google hire prompt engineers?", "hiring at particular employers"),
+    ("is a data scientist happier than an ml engineer", "job satisfaction"),
+    ("which bootcamp should i do to become a data scientist", "universities, bootcamps and courses"),
+    ("what gpa do i need for a research job", "grades"),
+    ("is AI going to take my job?", "whether AI will replace jobs"),
 ])
 def test_what_the_guide_does_not_break_down_is_a_gap(reader, question, gap) -> None:
     assert reader.read(question).gap == gap
@@ -329,6 +335,17 @@ def test_what_the_guide_does_not_break_down_is_a_gap(reader, question, gap) -> N
 
 def test_seniority_words_outside_a_pay_question_are_not_a_gap(reader) -> None:
     assert reader.read("how do i get an entry-level ml engineer job?").gap is None
+
+
+@pytest.mark.parametrize("question", ["do i need a university degree to be an ml engineer?",
+                                      "realistically how does someone land a research scientist job at deepmind?",
+                                      "do ml engineers earn more than 60k in the uk?"])
+def test_what_the_guide_does_speak_to_is_not_a_gap(reader, question) -> None:
+    assert reader.read(question).gap is None
+
+
+def test_a_job_head_is_never_read_as_a_typo(reader) -> None:
+    assert reader.fix_typos("what do cloud architects earn") == "what do cloud architects earn"
 
 
 def test_which_roles_are_available_is_a_question_about_the_guide_not_a_gap(reader) -> None:
