@@ -84,7 +84,7 @@ def test_a_why_question_is_answered_by_the_model_from_the_guide(model_events: li
     assert unsupported_figures(result.answer, texts(result)) == []
 
 
-@pytest.mark.parametrize(("question", "deciding"), [(PM_CODE, "does not code"), (PHD, "without a PhD")])
+@pytest.mark.parametrize(("question", "deciding"), [(PM_CODE, "does not write code"), (PHD, "without a PhD")])
 def test_a_yes_no_question_quotes_the_guides_deciding_line(assistant: Assistant, question: str,
                                                            deciding: str) -> None:
     result = assistant.answer(question)
