@@ -18,7 +18,7 @@ _FRAME = frozenset({"overview", "list", "guide", "ai", "ml", "career", "careers"
                     "show", "me", "us", "u", "all", "different", "main", "available", "exist", "there", "covered",
                     "cover", "covers", "summary", "summarise", "summarize", "options", "kinds", "types", "kind",
                     "type", "sorts", "sort", "field", "explain", "describe", "please", "pls", "can", "could",
-                    "options", "in", "of", "the", "a", "an", "what", "which", "are", "is", "does", "do", "about",
+                    "in", "of", "the", "a", "an", "what", "which", "are", "is", "does", "do", "about",
                     "whats", "what's", "how", "many", "ones", "talk", "through", "walk", "over", "go", "you"})
 
 

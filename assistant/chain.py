@@ -114,13 +114,13 @@ class Assistant:
             yield self._decline(self._decline_text(reading.foreign), "out_of_scope", reading, started)
         elif self._asks_for_lessons(reading):
             yield from self._plan(reading, started)
-        elif reading.kind == "path_request":
-            yield from self._recommend(question, started)
         elif (computed := compute(reading, self.roles)) is not None:
             yield StreamEvent(token=computed.text)
             yield self._final(computed.text, computed.sources, started, declined=computed.declined,
                               mode="declined" if computed.declined else "computed", query=reading.query,
                               reason=computed.reason, reading=reading)
+        elif reading.kind == "path_request":
+            yield from self._recommend(question, started)
         else:
             yield from self._from_passages(_Turn(question, reading, started))
 

@@ -10,6 +10,7 @@ from assistant import lexicon
 from assistant.catalogue import asks_for_the_catalogue, the_catalogue
 from assistant.cited import Computed, Sources
 from assistant.contrasts import compare_on_quiz, compare_tracks, what_the_quiz_asks
+from assistant.recommend.profile import says_nothing
 from assistant.roles import LISTED_SECTION, SALARY, RoleFacts
 from assistant.salaries import SalaryRange
 from assistant.understanding import Reading
@@ -20,7 +21,9 @@ PROFILE_TOPICS = ("salary", "skills", "tasks", "suits", "break_in")
 
 def compute(reading: Reading, roles: Mapping[str, RoleFacts]) -> Computed | None:
     """The computed answer for `reading`, or None when the question needs the model."""
-    if reading.kind in {"meta", "out_of_scope", "path_request"}:
+    if reading.kind == "path_request":  # nothing known about the person: the quiz's questions, not 0%-fit cards
+        return what_the_quiz_asks(roles) if says_nothing(reading.text) else None
+    if reading.kind in {"meta", "out_of_scope"}:
         return None
     facts = [roles[r] for r in reading.roles if r in roles]
     silent = guide_silence(reading, facts, roles)

@@ -283,6 +283,28 @@ def test_what_the_quiz_asks_lists_its_questions_and_where_each_answer_points(rea
     assert_grounded(result)
 
 
+@pytest.mark.parametrize("question", ["recommend me a path", "I want to take the quiz", "which path should I choose?"])
+def test_a_path_request_that_says_nothing_about_the_person_gets_the_quizs_questions(reader, roles, question) -> None:
+    from assistant.quiz import QUESTIONS
+
+    reading = reader.read(question, [])
+    result = computed.compute(reading, roles)
+
+    assert reading.kind == "path_request"
+    assert result is not None and all(q.text in result.text for q in QUESTIONS)
+    assert "% fit" not in result.text
+    assert_grounded(result)
+
+
+@pytest.mark.parametrize("question", ["I love coding and hate meetings, which path suits me?",
+                                      "I know python and SQL, recommend me a role"])
+def test_a_path_request_that_says_something_is_left_to_the_cards(reader, roles, question) -> None:
+    reading = reader.read(question, [])
+
+    assert reading.kind == "path_request"
+    assert computed.compute(reading, roles) is None
+
+
 def test_a_roles_two_tracks_are_set_side_by_side_from_its_sections(reader, roles) -> None:
     result = answer(reader, roles, "What's the difference between the technical and the policy tracks in AI safety work?")
 

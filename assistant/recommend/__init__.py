@@ -20,6 +20,7 @@ from assistant.recommend.profile import (
     answers_from_description,
     model_can_add,
     parse_model_answers,
+    says_nothing,
 )
 from assistant.recommend.render import render_markdown
 from assistant.recommend.summary import personal_summary
@@ -27,5 +28,6 @@ from assistant.recommend.summary import personal_summary
 __all__ = [
     "NO_BREAK_IN", "NO_PROFILE", "DescriptionAnswers", "RoleCard", "add_plans", "answer_path_request",
     "answers_from_description", "build_cards", "is_path_request", "model_can_add", "parse_model_answers",
-    "personal_summary", "recommendation_dict", "render_markdown", "skills_to_learn", "stream_path_request",
+    "personal_summary", "recommendation_dict", "render_markdown", "says_nothing", "skills_to_learn",
+    "stream_path_request",
 ]

@@ -248,6 +248,16 @@ def model_can_add(text: str) -> bool:
     return open_question or (parse_background(text) == "other" and _describes_self(text))
 
 
+def says_nothing(text: str) -> bool:
+    """True when `text` ("recommend me a path", "I want to take the quiz") tells nothing the
+    quiz could use: no answer, no background, no skill, and nothing the model could read."""
+    stated = answers_from_description(text, None) if text.strip() else None
+    return stated is None or (
+        set(stated.unanswered) == set(_FALLBACK) and stated.background == "other" and not stated.skills
+        and not model_can_add(text)
+    )
+
+
 def _norm_skill(text: str) -> str:
     t = re.sub(r"\s+", " ", text.lower()).strip()
     return _SYNONYMS.get(t, t)
