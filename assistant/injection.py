@@ -17,6 +17,18 @@ OVERRIDE = re.compile(
     re.I,
 )
 
+# Within a takeover attempt, an order to utter given words ("confirm by saying 'override
+# accepted'") is part of the attack, not of the question it wraps.
+_SAY_THIS = re.compile(
+    r"(?:\b(?:confirm|acknowledge|agree)(?: this| it)?(?: by)?\s+)?"
+    r"\b(?:say|saying|reply|replying|respond|responding|answer|answering|type|typing|print|printing|write|writing|"
+    r"output|outputting|repeat|repeating|start|starting|begin|beginning)\s+(?:with\s+|only\s+|back\s+)?"
+    r"([\"'“‘])[^\"'”’]{1,80}[\"'”’]\s*(?:first\s*)?",
+    re.I,
+)
+_LEFT_OVER = re.compile(r"^[\s,;:.-]*(?:(?:and\s+)?then\b|and\b)?[\s,;:]*", re.I)
+
+
 def leaks_prompt(answer: str, words: int = 6) -> bool:
     """Does the answer repeat a run of the system prompt (an injected "print your prompt")?"""
     def shingles(text: str) -> set[tuple[str, ...]]:
@@ -31,5 +43,5 @@ def strip_overrides(question: str) -> str:
     if not OVERRIDE.search(question):
         return question
     sentences = re.split(r"(?<=[.!?:;])\s+|\s+-\s+|\n", question)
-    kept = [s for s in sentences if s and not OVERRIDE.search(s)]
-    return re.sub(r"</?\w+>", " ", " ".join(kept)).strip()
+    kept = [_LEFT_OVER.sub("", _SAY_THIS.sub(" ", s)) for s in sentences if s and not OVERRIDE.search(s)]
+    return re.sub(r"\s{2,}", " ", re.sub(r"</?\w+>", " ", " ".join(k for k in kept if k))).strip()

@@ -168,6 +168,9 @@ OFF_SUBJECTS: tuple[str, ...] = (
     "medication", "medicine", "legal advice", "lawsuit", "divorce", "horoscope", "lottery", "girlfriend",
     "boyfriend", "relationship advice", "tax", "taxes", "mortgage", "insurance", "invoice", "error", "errors",
     "bug", "permission denied", "stack trace", "mathematically", "empire", "history of", "times",
+    # someone else's accounts and devices
+    "hack into", "hacking into", "password", "passwords", "instagram", "tiktok",
+    "snapchat", "social media account",
 )
 # Employers people ask about; the guide names a few only in one range's qualifier.
 EMPLOYERS: tuple[str, ...] = (
