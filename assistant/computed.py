@@ -43,8 +43,10 @@ def compute(reading: Reading, roles: Mapping[str, RoleFacts]) -> Computed | None
         return rank_salaries(reading, roles)
     if reading.kind == "comparison" and reading.topic == "salary" and len(facts) >= 2:
         return compare_salaries(reading, facts)
-    if reading.kind == "comparison" and reading.topic is None and all(f.detailed for f in facts):
-        return compare_on_quiz(reading, facts)
+    if reading.kind == "comparison" and reading.topic != "salary" and all(f.detailed for f in facts):
+        on_quiz = compare_on_quiz(reading, facts)  # "who codes more": the quiz's sides, whatever else is asked
+        if on_quiz is not None:
+            return on_quiz
     if reading.kind == "role_fact" and len(facts) == 1 and not reading.judgement:
         if reading.topic == "salary":  # "is it well paid?" too: the figures are the guide's answer
             return salary_answer(reading.region, facts[0])

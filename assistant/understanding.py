@@ -140,9 +140,11 @@ class QuestionReader:
         unprofiled = tuple(j for j in jobs if j in self._guide)
         jobs = [j for j in jobs if j not in unprofiled]
         region, place = self._region(text)
-        topic = self._topic(low, roles)
-        gap = self._gap(low, topic, roles)
         direction = phrasing.direction(low)
+        topic = self._topic(low, roles)
+        if topic is None and region and direction:
+            topic = "salary"  # the guide's regions are its pay regions: "highest ceiling in the US?"
+        gap = self._gap(low, topic, roles)
         set_aside = tuple(r.title for r in named if r.title not in roles)
         common = dict(question=raw, roles=roles, set_aside=set_aside, topic=topic, region=region, place=place, gap=gap,
                       direction=direction, yes_no=yes_no, text=text, unprofiled=unprofiled,
@@ -377,6 +379,8 @@ def _kind(low: str, roles: tuple[str, ...], unprofiled: tuple[str, ...], topic: 
         return "comparison"
     if not roles and (skill or (topic == "salary" and (direction or region) and phrasing.asks_which_roles(low))):
         return "ranking"  # "which role pays best in the US", "which roles need docker"
+    if not roles and not unprofiled and topic == "salary" and direction:
+        return "ranking"  # with no role named, the lowest or highest pay is across the guide's roles
     if roles and direction and topic == "salary" and not phrasing.about_one(low, roles):
         return "ranking"  # "is the ML engineer the best paid of all the roles?"
     if roles or unprofiled:

@@ -255,6 +255,13 @@ def test_who_codes_more_is_answered_from_the_quiz_sides_and_the_profiles(reader,
     assert_grounded(result)
 
 
+def test_who_codes_more_is_answered_from_the_quiz_even_with_a_topic_word(reader, roles) -> None:
+    result = answer(reader, roles, "which involves more coding, being an ai pm or an ml engineer")
+
+    assert "the Machine Learning Engineer leans further towards this than the AI Product Manager" in result.text
+    assert_grounded(result)
+
+
 def test_two_roles_on_the_same_side_of_the_quiz_are_not_ranked(reader, roles) -> None:
     result = answer(reader, roles, "ml engineer vs mlops engineer: which one codes more?")
 

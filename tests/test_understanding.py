@@ -89,6 +89,8 @@ def test_a_comparison_asking_who_earns_less_has_direction_low(reader) -> None:
         ("which job pays the most in america?", "us", "high"),
         ("what's the lowest paying ai role in london", "uk", "low"),
         ("top paid career in the guide", None, "high"),
+        ("whats the lowest paying of the ai jobs in the states", "us", "low"),  # no "which"
+        ("highest ceiling in the us?", "us", "high"),  # no pay word: a region is where the guide's pay is
     ],
 )
 def test_superlatives_over_roles_make_a_salary_ranking(reader, question, region, direction) -> None:
