@@ -136,6 +136,23 @@ MAKES_MONEY = re.compile(r"\bmak(?:e|es|ing)\b(?=\s*(?:$|[?.!,]|in\b|a year|per\
 OPENING_FILLER = frozenset(["what", "whats", "what's", "which", "the", "a", "an", "kind", "type", "sort", "of", "are", "is", "do", "does"])
 
 
+def held_by_the_asker(low: str, job: str) -> bool:
+    """Is every mention of `job` the asker's own ("I'm a copywriter", "copywriter here, ...",
+    "as a nurse", "sre / devops engineer, ...")? Then it is their background, not the subject."""
+    j = rf"(?P<job>{re.escape(job)}(?:s|es)?)(?![\w-])"
+    mods = r"(?:[\w/-]+\s+){0,3}"
+    own = [
+        rf"\b(?:i'?m|i am|i was|i've been|ive been|i have been|i work as|working as|worked as|as|former|ex|"
+        rf"currently)\s+(?:an?\s+|the\s+)?{mods}{j}",
+        rf"\bmy (?:job|role|work|background|title|day job) (?:is|as|in)\s+(?:an?\s+)?{mods}{j}",
+        rf"(?:^|[.!?]\s+){mods}{j}\s*(?:here\b|by trade\b|,|/|\(|-)",
+        rf"(?:^|[.!?]\s+){mods}(?:\w+\s*/\s*){{1,2}}{mods}{j}\s*(?:here\b|,|\(|-)",
+    ]
+    mentions = list(re.finditer(rf"(?<![\w-]){j}", low))
+    held = {m.end("job") for p in own for m in re.finditer(p, low)}
+    return bool(mentions) and all(m.end() in held for m in mentions)
+
+
 def asks_for_me(question: str) -> bool:
     """ "which AI role suits me?": the recommendation patterns, whatever roles are named."""
     from assistant.recommend import is_path_request

@@ -137,6 +137,8 @@ class QuestionReader:
         chores = [c for c in phrasing.found(low, lexicon.CHORES) if not roles or phrasing.asked_of_me(low, c)]
         chores += phrasing.found(low, lexicon.OFF_SUBJECTS) + phrasing.found(low, lexicon.PRODUCTS)
         jobs = [j for j in self._other_jobs(text, tuple(r.title for r in named)) if not self._heads_a_section(j)]
+        own = tuple(j for j in jobs if phrasing.held_by_the_asker(low, j))  # their background, not the subject
+        jobs = [j for j in jobs if j not in own]
         unprofiled = tuple(j for j in jobs if j in self._guide)
         jobs = [j for j in jobs if j not in unprofiled]
         region, place = self._region(text)
@@ -152,7 +154,8 @@ class QuestionReader:
         if chores:
             return Reading(kind="out_of_scope", foreign=tuple(chores), query=raw, **common)
         if not phrasing.asks_about_a_topic(low) and (
-                (not named and phrasing.is_path_request(raw, low)) or (topic in {None, "suits"} and phrasing.asks_for_me(raw))):
+                (not named and phrasing.is_path_request(raw, low)) or (topic in {None, "suits"} and phrasing.asks_for_me(raw))
+                or (own and not named and topic in {None, "suits", "break_in"})):
             return Reading(kind="path_request", query=raw, **common)
         if jobs and not roles:
             return Reading(kind="out_of_scope", foreign=tuple(jobs), query=raw, **common)

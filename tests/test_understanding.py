@@ -186,6 +186,22 @@ def test_jobs_products_and_chores_outside_the_guide_are_out_of_scope(reader, que
     assert foreign in reading.foreign
 
 
+@pytest.mark.parametrize("question", [
+    "freelance copywriter here, not a programmer at all. where could someone like me fit in ai",
+    "sre / devops engineer, terraform all day. want to move toward ai, thoughts?",
+    "I work as a pharmacist and want to get into AI. any advice?",
+])
+def test_a_job_that_is_the_askers_own_is_their_background_not_the_subject(reader, question) -> None:
+    reading = reader.read(question)
+
+    assert reading.kind == "path_request" and reading.foreign == ()
+
+
+@pytest.mark.parametrize("question", ["I'm a dentist, how much do dentists make?", "as a nurse, what does a nurse earn?"])
+def test_the_askers_job_asked_about_as_well_stays_out_of_scope(reader, question) -> None:
+    assert reader.read(question).kind == "out_of_scope"
+
+
 def test_a_job_inside_a_guide_role_name_is_not_foreign(reader) -> None:
     reading = reader.read("what does an AI product manager earn?")
 
