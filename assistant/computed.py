@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from assistant import lexicon
+from assistant.about import about_the_guide
 from assistant.catalogue import asks_for_the_catalogue, the_catalogue
 from assistant.cited import Computed, Sources
 from assistant.contrasts import compare_on_quiz, compare_tracks, what_the_quiz_asks
@@ -29,6 +30,8 @@ def compute(reading: Reading, roles: Mapping[str, RoleFacts]) -> Computed | None
     silent = guide_silence(reading, facts, roles)
     if silent is not None:
         return silent
+    if reading.kind == "general" and reading.topic in {"about", "help"}:
+        return about_the_guide(roles, help_asked=reading.topic == "help")
     if asks_for_the_catalogue(reading):
         return the_catalogue(roles)
     if reading.topic == "quiz" and reading.kind == "general":

@@ -208,6 +208,18 @@ OTHER_JOBS: tuple[str, ...] = (
     "solutions architect", "database administrator", "dba", "it support", "technician",
 )
 # Words that mark a question about the assistant itself rather than the guide.
+# Asking about the guide itself (who wrote it, where it comes from, how current it is), or about
+# what the assistant can do: answered from the corpus's "About this guide" section.
+GUIDE_ITSELF: tuple[str, ...] = (
+    "who wrote", "written by", "wrote the guide", "author", "authors", "where does your", "where do your",
+    "info come from", "information come from", "come from", "comes from", "how current", "up to date",
+    "up-to-date", "outdated", "how old is", "how recent", "when was", "published", "licence", "license",
+    "based on", "your info", "your information", "your data", "your sources", "what guide",
+)
+HELP_ASKS: tuple[str, ...] = (
+    "what can you help", "what can you do", "how can you help", "what do you help", "what are you for",
+    "what can i ask", "what should i ask", "what do you know", "what can you tell me",
+)
 META_WORDS: tuple[str, ...] = (
     "system prompt", "system message", "your instructions", "your rules", "your prompt", "your guidelines",
     "initial prompt", "hidden prompt", "who made you", "who built you", "who created you", "what model are you",

@@ -146,6 +146,11 @@ class QuestionReader:
         topic = self._topic(low, roles)
         if topic is None and region and direction:
             topic = "salary"  # the guide's regions are its pay regions: "highest ceiling in the US?"
+        if topic is None and not named and not jobs:
+            if phrasing.has_any(low, lexicon.HELP_ASKS):
+                topic = "help"  # what the assistant covers, and the guide it answers from
+            elif phrasing.has_any(low, lexicon.GUIDE_ITSELF):
+                topic = "about"
         gap = self._gap(low, topic, roles)
         set_aside = tuple(r.title for r in named if r.title not in roles)
         common = dict(question=raw, roles=roles, set_aside=set_aside, topic=topic, region=region, place=place, gap=gap,

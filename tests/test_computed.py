@@ -341,3 +341,31 @@ def test_asking_about_a_listed_only_track_says_the_guide_gives_no_profile(reader
     result = answer(reader, roles, "tell me about computer vision engineers")
 
     assert result.declined and result.reason == "not_in_guide" and "no detailed profile" in result.text
+
+
+# --------------------------------------------------------------------------- the guide itself
+
+
+@pytest.mark.parametrize("question", ["who wrote the guide your answers are based on?",
+                                      "where does ur info come from and how current is it"])
+def test_a_question_about_the_guide_is_answered_from_its_about_section(reader, roles, question) -> None:
+    result = answer(reader, roles, question)
+
+    assert "Ramesh Reddy Adutla" in result.text and "2026" in result.text and "AI Educademy" in result.text
+    assert [s["section"] for s in result.sources] == ["Overview / About this guide"]
+    assert not result.declined
+    assert_grounded(result)
+
+
+def test_what_the_assistant_can_help_with_names_the_roles_and_the_guide(reader, roles) -> None:
+    result = answer(reader, roles, "hi! what can you help me with?")
+
+    assert all(t in result.text for t, f in roles.items() if f.detailed)
+    assert "Ramesh Reddy Adutla" in result.text and not result.declined
+    assert_grounded(result)
+
+
+def test_a_role_question_with_a_provenance_word_stays_a_role_question(reader, roles) -> None:
+    reading = reader.read("where do data scientists usually come from?")
+
+    assert reading.topic not in {"about", "help"}
