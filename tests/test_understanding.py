@@ -63,6 +63,13 @@ def test_typos_and_short_forms_still_find_the_role_and_topic(reader) -> None:
     assert reader.read("mlops eng skills?").roles == (MLOPS,)
 
 
+def test_a_correctly_spelt_word_is_never_fixed_into_a_guide_word(reader) -> None:
+    # "hearing" is one letter from "earning": fixed, it made a question about tasks a salary question.
+    reading = reader.read("i keep hearing prompt engineers build rag things, what do they actually do all day")
+
+    assert "hearing" in reading.text and reading.topic == "tasks"
+
+
 def test_yes_no_questions_are_marked(reader) -> None:
     assert reader.read("Is a PhD required for research scientists?").yes_no
     assert not reader.read("What does a research scientist need?").yes_no
