@@ -215,11 +215,14 @@ class QuestionReader:
             if own:
                 return own
         low = self._without_role_names(low, roles)  # "machine *learning* engineer" asks nothing
-        for topic, words in lexicon.TOPIC_WORDS.items():
-            if topic == "summary":
-                continue
-            if phrasing.has_any(low, words) or (topic == "salary" and phrasing.MAKES_MONEY.search(low)):
-                return topic
+        # The sentences that ask ("...?") set the topic before those that tell ("i dont have a degree").
+        asking = " ".join(s for s in re.split(r"(?<=[.!?])\s+", low) if s.rstrip().endswith("?"))
+        for part in ([asking] if asking and asking != low else []) + [low]:
+            for topic, words in lexicon.TOPIC_WORDS.items():
+                if topic == "summary":
+                    continue
+                if phrasing.has_any(part, words) or (topic == "salary" and phrasing.MAKES_MONEY.search(part)):
+                    return topic
         if roles and self.embeddings is not None:
             topic = self._topic_by_meaning(low, roles)
             if topic:

@@ -70,6 +70,13 @@ def test_a_correctly_spelt_word_is_never_fixed_into_a_guide_word(reader) -> None
     assert "hearing" in reading.text and reading.topic == "tasks"
 
 
+def test_the_asking_sentence_sets_the_topic_before_the_telling_one(reader) -> None:
+    reading = reader.read("how do i actually break into ml engineering? i dont have a cs degree")
+
+    assert (reading.roles, reading.topic) == ((MLE,), "break_in")
+    assert reader.read("I have a maths degree. what does a data scientist earn?").topic == "salary"
+
+
 def test_yes_no_questions_are_marked(reader) -> None:
     assert reader.read("Is a PhD required for research scientists?").yes_no
     assert not reader.read("What does a research scientist need?").yes_no
