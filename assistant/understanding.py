@@ -216,7 +216,7 @@ class QuestionReader:
                 return own
         low = self._without_role_names(low, roles)  # "machine *learning* engineer" asks nothing
         # The sentences that ask ("...?") set the topic before those that tell ("i dont have a degree").
-        asking = " ".join(s for s in re.split(r"(?<=[.!?])\s+", low) if s.rstrip().endswith("?"))
+        asking = _asking(low)
         for part in ([asking] if asking and asking != low else []) + [low]:
             for topic, words in lexicon.TOPIC_WORDS.items():
                 if topic == "summary":
@@ -271,9 +271,11 @@ class QuestionReader:
         return first if top >= SEMANTIC_TOPIC_MIN and top - second >= SEMANTIC_TOPIC_MARGIN else None
 
     def _gap(self, low: str, topic: str | None, roles: tuple[str, ...]) -> str | None:
+        asked = _asking(low) or low
         for name, words in lexicon.GAP_TOPICS.items():
-            if name in {"future salaries", "pay by seniority"} and topic != "salary":
-                continue
+            if name in {"future salaries", "pay by seniority"}:
+                if topic != "salary" or not phrasing.has_any(asked, words):
+                    continue  # a pay attribute the question asks for, not the asker's ("im a junior. how much...?")
             if phrasing.has_any(low, words):
                 return name
         if lexicon.VACANCY_COUNT.search(low):
@@ -381,6 +383,11 @@ class QuestionReader:
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _asking(low: str) -> str:
+    """The sentences of `low` that ask (end in "?"), or "" when none does."""
+    return " ".join(s for s in re.split(r"(?<=[.!?])\s+", low) if s.rstrip().endswith("?"))
 
 
 def _kind(low: str, roles: tuple[str, ...], unprofiled: tuple[str, ...], topic: str | None,

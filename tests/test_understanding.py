@@ -77,6 +77,14 @@ def test_the_asking_sentence_sets_the_topic_before_the_telling_one(reader) -> No
     assert reader.read("I have a maths degree. what does a data scientist earn?").topic == "salary"
 
 
+def test_a_seniority_word_about_the_asker_is_no_pay_by_seniority_question(reader) -> None:
+    told = reader.read("im a cs junior thinking about ml engineering. how much do mle's actually make in the states?")
+    asked = reader.read("what does a junior data scientist make in the uk?")
+
+    assert (told.topic, told.region, told.gap) == ("salary", "us", None)
+    assert asked.gap == "pay by seniority"
+
+
 def test_yes_no_questions_are_marked(reader) -> None:
     assert reader.read("Is a PhD required for research scientists?").yes_no
     assert not reader.read("What does a research scientist need?").yes_no
