@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from assistant import lexicon
+from assistant import lexicon, phrasing
 from assistant.about import about_the_guide
 from assistant.catalogue import asks_for_the_catalogue, the_catalogue
 from assistant.cited import Computed, Sources
@@ -50,10 +50,11 @@ def compute(reading: Reading, roles: Mapping[str, RoleFacts]) -> Computed | None
         on_quiz = compare_on_quiz(reading, facts)  # "who codes more": the quiz's sides, whatever else is asked
         if on_quiz is not None:
             return on_quiz
-    if reading.kind == "role_fact" and len(facts) == 1 and not reading.judgement:
-        if reading.topic == "salary":  # "is it well paid?" too: the figures are the guide's answer
+    if reading.kind == "role_fact" and len(facts) == 1:
+        if reading.topic == "salary" and not phrasing.ASKS_WHY.search(reading.text):
+            # "is it well paid?", "what would I realistically earn?": the figures are the guide's answer
             return salary_answer(reading.region, facts[0])
-        if not reading.yes_no:
+        if not reading.judgement and not reading.yes_no:
             return section_answer(reading, facts[0])
     return None
 

@@ -171,6 +171,17 @@ def test_a_salary_question_with_a_region_gets_that_regions_range(reader, roles) 
     assert "$140,000 – $280,000" in result.text and "£" not in result.text
 
 
+def test_what_one_would_realistically_earn_is_the_guides_figures(reader, roles) -> None:
+    result = answer(reader, roles, "im eyeing the policy side of ai safety. what would i realistically earn doing that?")
+
+    assert "£40,000 – £100,000" in result.text
+    assert_grounded(result)
+
+
+def test_why_a_role_is_well_paid_is_left_to_the_model(reader, roles) -> None:
+    assert computed.compute(reader.read("Why is a Data Scientist in the UK well paid?"), roles) is None
+
+
 def test_a_yes_no_question_is_left_to_the_model(reader, roles) -> None:
     assert computed.compute(reader.read("Do data scientists need SQL?"), roles) is None
 
