@@ -23,7 +23,11 @@ ASKS_WHY = re.compile(r"\b(why|how come|worth it|compared to|better than|worse t
 # sentences answer these (its honest notes), as they answer a yes/no question.
 HOW_HARD = re.compile(r"\b(how (hard|difficult|easy|tough|competitive|realistic|likely)|realistically|"
                       r"is it (hard|difficult|easy|tough|competitive|realistic))\b", re.I)
-YES_NO = re.compile(r"^\s*(do|does|did|is|are|am|can|could|should|would|will|must|has|have|was|were)\b", re.I)
+YES_NO = re.compile(
+    # an opening context ("at a small startup, ", "in the UK ", "honestly ") may come first, not a wh-word
+    r"^\s*(?:(?:at|in|for|as|with|on|from|if|when|honestly|realistically|so|ok|okay|and|but|like|also)\b"
+    r"(?:(?!\b(?:what|which|how|why|where|who|whom|whose)\b)[^,?.]){0,40}?(?:,\s*|\s+))?"
+    r"(do|does|did|is|are|am|can|could|should|would|will|must|has|have|was|were)\b", re.I)
 # "can you give me an overview": a request to the assistant, not a yes/no question.
 REQUEST = re.compile(r"^\s*(can|could|would|will)\s+(you|u)\s+(please\s+)?(give|tell|show|list|explain|describe|"
                      r"summari[sz]e|walk|outline|share|recommend|suggest|help|break|compare|point|name)\b", re.I)

@@ -90,6 +90,16 @@ def test_yes_no_questions_are_marked(reader) -> None:
     assert not reader.read("What does a research scientist need?").yes_no
 
 
+@pytest.mark.parametrize(("question", "yes_no"), [
+    ("at a small startup are data scientists and ml engineers basically the same job?", True),
+    ("in the UK, do data scientists need a PhD?", True),
+    ("in what way do data scientists and ML engineers differ?", False),
+    ("ok what skills does a data scientist need?", False),
+])
+def test_a_yes_no_question_may_open_on_its_context(reader, question, yes_no) -> None:
+    assert reader.read(question).yes_no is yes_no
+
+
 # --------------------------------------------------------------------------- comparisons and rankings
 
 
