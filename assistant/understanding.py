@@ -356,7 +356,7 @@ class QuestionReader:
         """Words of its own, none of them the guide's, a region's or a place's ("is it cold there in
         winter?"): a change of subject, read on its own and gated like any question."""
         words = [w for w in phrasing.content(low) if w.isalpha()]
-        if not words or places_in(low):
+        if not words or places_in(low) or any(p in low for p in lexicon.ACROSS_THE_POND):
             return False
         if not self._known_roots:
             self._known_roots = frozenset(phrasing.root(w) for w in self._known_words)
@@ -367,6 +367,8 @@ class QuestionReader:
         roles = alone.roles or prev.roles
         topic = alone.topic or prev.topic
         region = alone.region or (prev.region if not alone.place else None)
+        if not alone.region and any(p in phrasing.normal(question) for p in lexicon.ACROSS_THE_POND):
+            region = lexicon.POND_SIDES.get(prev.region or "")  # the other side from the region just asked about
         place = alone.place or (prev.place if not alone.region else None)
         kind: Kind = alone.kind
         if kind == "general" and roles:

@@ -177,6 +177,12 @@ def test_a_follow_up_takes_the_role_and_topic_and_the_new_region(reader, follow_
     assert MLOPS in reading.text
 
 
+def test_across_the_pond_in_a_follow_up_is_the_other_side_from_the_region_just_asked(reader) -> None:
+    reading = reader.read("and across the pond?", history("whats the salary for an ai product manager in the us?"))
+
+    assert (reading.roles, reading.topic, reading.region) == ((PM,), "salary", "uk")
+
+
 def test_a_follow_up_after_a_comparison_keeps_both_roles(reader) -> None:
     reading = reader.read("and in the US?", history("who's paid more in the UK: data scientist or AI PM?"))
 
