@@ -365,7 +365,11 @@ class QuestionReader:
 
     def _merge(self, alone: Reading, prev: Reading, question: str) -> Reading:
         roles = alone.roles or prev.roles
-        topic = alone.topic or prev.topic
+        topic = alone.topic
+        if topic is None and roles and not alone.region and len(phrasing.content(phrasing.normal(question))) >= 3:
+            # A follow-up with words of its own ("so what would I be doing all day?") asks its own topic.
+            topic = self._topic_by_meaning(phrasing.normal(question), roles) if self.embeddings is not None else None
+        topic = topic or prev.topic
         region = alone.region or (prev.region if not alone.place else None)
         if not alone.region and any(p in phrasing.normal(question) for p in lexicon.ACROSS_THE_POND):
             region = lexicon.POND_SIDES.get(prev.region or "")  # the other side from the region just asked about

@@ -37,3 +37,19 @@ def test_a_paraphrase_without_a_topic_word_finds_its_topic_by_meaning(reader, qu
 
 def test_a_question_with_no_clear_topic_gets_none(reader) -> None:
     assert reader.read("tell me about AI product managers").topic in {None, "summary"}
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("ok so what would i actually be doing all day", "tasks"),
+        ("what about the UK?", "suits"),  # no words of its own: the previous topic carries over
+    ],
+)
+def test_a_follow_up_with_words_of_its_own_finds_its_own_topic_by_meaning(reader, question, topic) -> None:
+    history = [{"role": "user", "content": "who is prompt engineering for?"},
+               {"role": "assistant", "content": "(an answer) [1]"}]
+
+    reading = reader.read(question, history)
+
+    assert reading.roles == ("Prompt Engineer / AI Solutions Specialist",) and reading.topic == topic
