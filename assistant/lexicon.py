@@ -81,7 +81,7 @@ TOPIC_MEANING: dict[str, tuple[str, ...]] = {
     "suits": ("who is this job right for", "what kind of person thrives in it", "would it fit my personality",
               "who would enjoy it"),
     "break_in": ("how do I get hired", "how to land the first job", "how to get started in it",
-                 "how do I switch into it"),
+                 "how do I switch into it", "what is the usual route in", "which jobs do people move in from"),
 }
 
 # Words that make a question compare or rank (direction: "high" or "low").
