@@ -79,7 +79,7 @@ TOPIC_MEANING: dict[str, tuple[str, ...]] = {
     "tasks": ("what do they do every day", "what does a typical week look like", "what is the work like",
               "what are their daily responsibilities"),
     "suits": ("who is this job right for", "what kind of person thrives in it", "would it fit my personality",
-              "who would enjoy it"),
+              "who would enjoy it", "who is this path for"),
     "break_in": ("how do I get hired", "how to land the first job", "how to get started in it",
                  "how do I switch into it", "what is the usual route in", "which jobs do people move in from"),
 }

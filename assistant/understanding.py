@@ -333,7 +333,7 @@ class QuestionReader:
             reading = self._read_alone(str(turn.get("content", "")))
             if reading.kind in {"meta", "out_of_scope"}:
                 continue
-            if reading.kind == "path_request" or not reading.roles:
+            if reading.kind == "path_request" or (not reading.roles and reading.kind == "general"):
                 # A turn that named no role ("I'm a data analyst, where do I fit?"): "it" is then
                 # the role the reply recommended first, or the one role the reply named.
                 reply = next((str(t.get("content", "")) for t in history[n + 1:] if t.get("role") == "assistant"), "")

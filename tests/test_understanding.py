@@ -183,6 +183,15 @@ def test_across_the_pond_in_a_follow_up_is_the_other_side_from_the_region_just_a
     assert (reading.roles, reading.topic, reading.region) == ((PM,), "salary", "uk")
 
 
+def test_a_follow_up_to_a_ranking_whose_reply_names_one_role_stays_a_ranking(reader) -> None:
+    turns = [{"role": "user", "content": "which ai job pays best in the us"},
+             {"role": "assistant", "content": "AI/ML Research Scientists: $150,000 – $500,000+ [1]."}]
+
+    reading = reader.read("and the lowest?", turns)
+
+    assert (reading.kind, reading.region, reading.direction) == ("ranking", "us", "low")
+
+
 def test_a_follow_up_after_a_comparison_keeps_both_roles(reader) -> None:
     reading = reader.read("and in the US?", history("who's paid more in the UK: data scientist or AI PM?"))
 

@@ -29,6 +29,8 @@ def reader(real_embeddings) -> QuestionReader:
         ("what's the take-home for a data scientist", "salary"),
         ("what sort of people thrive as prompt engineers", "suits"),
         ("what should an ai researcher be good at", "skills"),
+        ("who does the guide say the data science path is for", "suits"),
+        ("whats the usual route into data science, like what job do people come from", "break_in"),
     ],
 )
 def test_a_paraphrase_without_a_topic_word_finds_its_topic_by_meaning(reader, question, topic) -> None:
