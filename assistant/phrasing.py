@@ -148,7 +148,7 @@ def held_by_the_asker(low: str, job: str) -> bool:
     j = rf"(?P<job>{re.escape(job)}(?:s|es)?)(?![\w-])"
     mods = r"(?:[\w/-]+\s+){0,3}"
     own = [
-        rf"\b(?:i'?m|i am|i was|i've been|ive been|i have been|i work as|working as|worked as|as|former|ex|"
+        rf"\b(?:i'?m|i am|i was|i've been|ive been|i have been|i work as|working as|worked as|(?<!such )as|former|ex|"
         rf"currently)\s+(?:an?\s+|the\s+)?{mods}{j}",
         rf"\bmy (?:job|role|work|background|title|day job) (?:is|as|in)\s+(?:an?\s+)?{mods}{j}",
         rf"(?:^|[.!?]\s+){mods}{j}\s*(?:here\b|by trade\b|,|/|\(|-)",

@@ -244,7 +244,8 @@ def test_a_job_that_is_the_askers_own_is_their_background_not_the_subject(reader
     assert reading.kind == "path_request" and reading.foreign == ()
 
 
-@pytest.mark.parametrize("question", ["I'm a dentist, how much do dentists make?", "as a nurse, what does a nurse earn?"])
+@pytest.mark.parametrize("question", ["I'm a dentist, how much do dentists make?", "as a nurse, what does a nurse earn?",
+                                      "what do jobs such as dentists pay?"])
 def test_the_askers_job_asked_about_as_well_stays_out_of_scope(reader, question) -> None:
     assert reader.read(question).kind == "out_of_scope"
 
