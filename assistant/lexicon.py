@@ -216,6 +216,9 @@ GUIDE_ITSELF: tuple[str, ...] = (
     "up-to-date", "outdated", "how old is", "how recent", "when was", "published", "licence", "license",
     "based on", "your info", "your information", "your data", "your sources", "what guide",
 )
+# A message made only of these (a greeting, thanks) gets the same: what the assistant covers.
+SMALL_TALK = frozenset({"hi", "hello", "hey", "hiya", "yo", "thanks", "thank", "you", "thx", "ty", "cheers", "good",
+                        "morning", "afternoon", "evening", "there", "ok", "okay", "cool", "great", "nice", "help"})
 HELP_ASKS: tuple[str, ...] = (
     "what can you help", "what can you do", "how can you help", "what do you help", "what are you for",
     "what can i ask", "what should i ask", "what do you know", "what can you tell me",

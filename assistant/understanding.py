@@ -101,7 +101,7 @@ class QuestionReader:
         """The reading of `question`, resolved against the conversation's earlier user turns."""
         alone = self._read_alone(question)
         previous = self._previous(history)
-        if previous is None or alone.kind in {"meta", "out_of_scope", "path_request"}:
+        if previous is None or alone.kind in {"meta", "out_of_scope", "path_request"} or alone.topic in {"help", "about"}:
             return alone
         if not self._continues(alone, question):
             return alone
@@ -147,7 +147,8 @@ class QuestionReader:
         if topic is None and region and direction:
             topic = "salary"  # the guide's regions are its pay regions: "highest ceiling in the US?"
         if topic is None and not named and not jobs:
-            if phrasing.has_any(low, lexicon.HELP_ASKS):
+            words = phrasing.WORD.findall(low)
+            if phrasing.has_any(low, lexicon.HELP_ASKS) or (words and set(words) <= lexicon.SMALL_TALK):
                 topic = "help"  # what the assistant covers, and the guide it answers from
             elif phrasing.has_any(low, lexicon.GUIDE_ITSELF):
                 topic = "about"

@@ -368,8 +368,9 @@ def test_a_question_about_the_guide_is_answered_from_its_about_section(reader, r
     assert_grounded(result)
 
 
-def test_what_the_assistant_can_help_with_names_the_roles_and_the_guide(reader, roles) -> None:
-    result = answer(reader, roles, "hi! what can you help me with?")
+@pytest.mark.parametrize("question", ["hi! what can you help me with?", "hello", "thanks!"])
+def test_what_the_assistant_can_help_with_names_the_roles_and_the_guide(reader, roles, question) -> None:
+    result = answer(reader, roles, question, [{"role": "user", "content": "what does a data scientist earn?"}])
 
     assert all(t in result.text for t, f in roles.items() if f.detailed)
     assert "Ramesh Reddy Adutla" in result.text and not result.declined
