@@ -10,7 +10,7 @@ from assistant import lexicon, phrasing
 from assistant.about import about_the_guide
 from assistant.catalogue import asks_for_the_catalogue, the_catalogue
 from assistant.cited import Computed, Sources
-from assistant.contrasts import compare_on_quiz, compare_tracks, what_the_quiz_asks
+from assistant.contrasts import compare_on_quiz, compare_profiles, compare_tracks, what_the_quiz_asks
 from assistant.recommend.profile import says_nothing
 from assistant.roles import LISTED_SECTION, SALARY, RoleFacts
 from assistant.salaries import SalaryRange
@@ -50,6 +50,9 @@ def compute(reading: Reading, roles: Mapping[str, RoleFacts]) -> Computed | None
         on_quiz = compare_on_quiz(reading, facts)  # "who codes more": the quiz's sides, whatever else is asked
         if on_quiz is not None:
             return on_quiz
+        side_by_side = compare_profiles(reading, facts)
+        if side_by_side is not None:
+            return side_by_side
     if reading.kind == "role_fact" and len(facts) == 1:
         if reading.topic == "salary" and not phrasing.ASKS_WHY.search(reading.text):
             # "is it well paid?", "what would I realistically earn?": the figures are the guide's answer

@@ -1,7 +1,9 @@
-"""Answers from the guide's quiz, by code: what the quiz asks ("what questions does the guide
-ask to help you pick a path?"), and two roles compared on one of its questions ("who codes more,
-an ML engineer or an AI PM?") with the quiz's answer sides and the profile lines that speak to it.
-The small model answered such questions in one unsupported line, or from the chunks' headers."""
+"""Roles set side by side, by code: what the quiz asks ("what questions does the guide ask to help
+you pick a path?"); two roles compared on one of its questions ("who codes more, an ML engineer or
+an AI PM?") with the quiz's answer sides and the profile lines that speak to it; two roles' same
+section ("ds vs mle skills"), or, asked how they differ, their summaries and what the guide says
+tells them apart; and a role's own tracks. The small model answered such questions in one
+unsupported line, from the chunks' headers, or with claims of its own ("MLOps is a subset of...")."""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from assistant.quiz import (
     Question,
     quiz_source_of,
 )
-from assistant.roles import RoleFacts
+from assistant.roles import RoleFacts, alias_pattern
 from assistant.understanding import Reading
 
 LINES_PER_ROLE = 2
@@ -120,3 +122,42 @@ def compare_tracks(reading: Reading, facts: RoleFacts) -> Computed | None:
         if body:
             parts.append(f"\n**{section}** {src.cite(facts, section)}\n{body}")
     return Computed("\n".join(parts), src.items) if len(parts) > 1 else None
+
+
+SIDE_BY_SIDE_TOPICS = ("skills", "tasks", "suits", "break_in")
+DIFFERENCE_WORDS = ("difference", "differences", "differ", "differs", "different", "vs", "v", "versus", "compare",
+                    "compared", "comparison", "distinguish", "apart")
+
+
+def compare_profiles(reading: Reading, facts: Sequence[RoleFacts]) -> Computed | None:
+    """Profiled roles side by side on the section asked ("ds vs mle skills"), or, asked plainly how
+    they differ, each one's summary and the guide's own lines that tell them apart. None for other
+    questions (why, which is harder...), which need the model."""
+    if len(facts) < 2 or not all(f.detailed for f in facts) or reading.judgement or reading.yes_no:
+        return None
+    src = Sources()
+    if reading.topic in SIDE_BY_SIDE_TOPICS:
+        section = lexicon.TOPIC_SECTION[reading.topic]
+        parts = [f"The guide's {lexicon.TOPIC_LABEL[reading.topic]} for each, side by side:"]
+        for f in facts:
+            body = re.sub(r"^###\s+(.+?)\s*$", r"*\1*", f.sections.get(section, "").strip(), flags=re.M)
+            if body:
+                parts.append(f"\n**{f.title}** {src.cite(f, section)}\n{body}")
+        return Computed("\n".join(parts), src.items) if len(parts) > 1 else None
+    low = reading.text.lower()
+    own_section = (reading.topic or "").lower().startswith("how it differs")
+    if (reading.topic not in {None, "summary"} and not own_section) or not any(
+            re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", low) for w in DIFFERENCE_WORDS):
+        return None
+    parts = ["How the guide describes each:"]
+    for f in facts:
+        summary = f.sections.get("Summary", "").strip()
+        if summary:
+            parts.append(f"- **{f.title}**: {summary} {src.cite(f, 'Summary')}")
+    apart = [(f, name) for f in facts for name in f.sections if name.lower().startswith("how it differs")
+             and any(alias_pattern(n).search(name + " " + f.sections[name])
+                     for o in facts if o is not f for n in (o.title, *o.aliases))]
+    if apart:
+        parts.append("\nWhat the guide says tells them apart:")
+        parts += [f"- {f.sections[name].strip()} {src.cite(f, name)}" for f, name in apart]
+    return Computed("\n".join(parts), src.items) if len(parts) > 2 else None

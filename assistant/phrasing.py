@@ -16,7 +16,8 @@ PRONOUN = re.compile(r"\b(that role|this role|that job|this job|that path|this p
                      r"it|they|them|their|that|this|those|there|these|one)\b", re.I)
 # Questions that ask for a judgement or a reason rather than a section of the guide.
 JUDGEMENT = re.compile(r"\b(why|how come|how (hard|difficult|easy|tough|competitive|realistic|likely|risky|stressful)|"
-                       r"worth it|is it hard|is it easy|realistically|compared to|better than|worse than)\b", re.I)
+                       r"worth it|is it hard|is it easy|realistically|compared to|better than|worse than|"
+                       r"harder|easier|tougher|more (?:difficult|competitive|stressful|stable|secure|fun)|riskier)\b", re.I)
 # Asking for reasons or a verdict, not for the figures: "why is a data scientist well paid?".
 ASKS_WHY = re.compile(r"\b(why|how come|worth it|compared to|better than|worse than)\b", re.I)
 # "How hard is it to become X?", "realistically, how do I land X?": the guide's own frank

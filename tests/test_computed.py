@@ -279,8 +279,28 @@ def test_two_roles_on_the_same_side_of_the_quiz_are_not_ranked(reader, roles) ->
     assert "does not say which" in result.text and "So by" not in result.text
 
 
-def test_a_comparison_on_no_quiz_question_is_left_to_the_model(reader, roles) -> None:
-    reading = reader.read("how is a data scientist different from an ml engineer?")
+def test_how_two_roles_differ_is_their_summaries_and_the_guides_line_that_sets_them_apart(reader, roles) -> None:
+    result = answer(reader, roles, "how is a data scientist different from an ml engineer?")
+
+    assert [s["section"] for s in result.sources] == [
+        "Data Scientist / Summary", "Machine Learning Engineer / Summary", "Data Scientist / How it differs from ML Engineer"]
+    assert "overlap" in result.text
+    assert_grounded(result)
+
+
+def test_two_roles_same_section_are_set_side_by_side(reader, roles) -> None:
+    result = answer(reader, roles, "ds vs mle skills")
+
+    assert [s["section"] for s in result.sources] == ["Data Scientist / Skills", "Machine Learning Engineer / Skills"]
+    assert "SQL" in result.text and "CI/CD" in result.text
+    assert result.text.index("**Data Scientist**") < result.text.index("**Machine Learning Engineer**")
+    assert_grounded(result)
+
+
+@pytest.mark.parametrize("question", ["which is harder to get into, data science or ml engineering?",
+                                      "why would someone pick data science over ml engineering?"])
+def test_a_comparison_asking_for_a_verdict_is_left_to_the_model(reader, roles, question) -> None:
+    reading = reader.read(question)
 
     assert reading.kind == "comparison" and computed.compute(reading, roles) is None
 
