@@ -36,7 +36,8 @@ def compute(reading: Reading, roles: Mapping[str, RoleFacts]) -> Computed | None
         return the_catalogue(roles)
     if reading.topic == "quiz" and reading.kind == "general":
         return what_the_quiz_asks(roles)
-    if len(facts) == 1 and facts[0].skill_tracks and reading.kind in {"role_fact", "comparison"}:
+    if len(facts) == 1 and facts[0].skill_tracks and reading.kind in {"role_fact", "comparison"} \
+            and reading.topic != "salary":
         tracks = compare_tracks(reading, facts[0])
         if tracks is not None:
             return tracks

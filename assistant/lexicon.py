@@ -13,7 +13,7 @@ import re
 REGION_WORDS: dict[str, str] = {
     "uk": "uk", "u.k.": "uk", "gb": "uk", "britain": "uk", "great britain": "uk", "united kingdom": "uk",
     "england": "uk", "scotland": "uk", "wales": "uk", "northern ireland": "uk", "british": "uk",
-    "london": "uk", "manchester": "uk", "edinburgh": "uk",
+    "london": "uk", "manchester": "uk", "edinburgh": "uk", "blighty": "uk",
     "us": "us", "usa": "us", "u.s.": "us", "u.s": "us", "u.s.a.": "us", "united states": "us",
     "america": "us", "american": "us", "the states": "us", "stateside": "us", "silicon valley": "us",
     "bay area": "us", "new york": "us", "san francisco": "us", "seattle": "us",
@@ -84,6 +84,13 @@ TOPIC_MEANING: dict[str, tuple[str, ...]] = {
                  "how do I switch into it", "what is the usual route in", "which jobs do people move in from"),
 }
 
+# The year of the guide's salary estimates: a later year asked about is a future the guide does not give.
+GUIDE_YEAR = 2026
+# Conditions stated inside a question ("...without a cs degree?", "if i don't have a phd"): they
+# qualify what is asked and do not set its topic.
+CONDITION = re.compile(r"\b(?:without|with no|if i (?:do not|don'?t|dont) have|if i have no|even though i have no)"
+                       r"\s+(?:\S+\s+){0,3}?\S+?(?=[?.!,;]|$)")
+
 # Words that make a question compare or rank (direction: "high" or "low").
 HIGHER = ("more", "higher", "better", "bigger", "greater", "larger", "most", "highest", "best", "top",
           "biggest", "max", "maximum", "richest", "best-paid", "best-paying", "better-paid", "highest-paying")
@@ -102,7 +109,7 @@ NEED_WORDS = ("need", "needs", "require", "requires", "required", "use", "uses",
 # "who codes more, an ML engineer or an AI PM?" compares two roles on the "code" question.
 QUIZ_DIMENSION_WORDS: dict[str, tuple[str, ...]] = {
     "code": ("code", "codes", "coding", "coder", "coders", "program", "programs", "programming",
-             "programmer", "programmers", "hands-on", "technical"),
+             "programmer", "programmers", "hands-on", "technical", "python"),
     "research": ("research", "researchy", "open-ended", "theory", "theoretical", "academic", "papers"),
     "stakeholders": ("stakeholder", "stakeholders", "business", "client", "clients", "customer", "customers",
                      "people-facing", "meetings", "people person"),
@@ -138,7 +145,8 @@ GAP_TOPICS: dict[str, tuple[str, ...]] = {
                                             "which school", "best school"),
     "grades": ("gpa", "grades", "grade point", "first-class degree", "2:1"),
     "whether AI will replace jobs": ("take my job", "take our jobs", "take jobs", "replace my job", "replace me",
-                                     "replaced by ai", "automate my job", "automated away", "steal my job"),
+                                     "replaced by ai", "automate my job", "automated away", "steal my job", "get automated",
+                                     "be automated", "automated by ai", "automate ai jobs"),
     "course or certificate prices": ("cost", "costs", "price", "tuition", "fee", "fees"),
 }
 # An age in years ("can I become an ML engineer at 45?", "I'm 52 years old"): the guide names none.

@@ -125,7 +125,7 @@ def about_one(low: str, roles: tuple[str, ...]) -> bool:
 _FIRST_PERSON = re.compile(r"\b(i|i'm|im|i've|ive|me|my|myself)\b")
 _ASKS_FOR_A_ROLE = re.compile(
     rf"\b(which|what|whats|what's|any)\b(?:\s+\S+){{0,2}}?\s+\b({_SUBJECTS})\b|\b(my|a) (path|direction|fit)\b"
-    r"|\bwhere (do|would|could|should|can) i\b|\bwhat (should|could|can) i (do|pick|choose|go for)\b")
+    r"|\bwhere (do|would|could|should|can) i (?:\w+ )?(?:fit|belong|go|land|sit|slot|stand|head)\b|\bwhat (should|could|can) i (do|pick|choose|go for)\b")
 
 
 def asks_about_a_topic(low: str) -> bool:

@@ -219,11 +219,13 @@ class QuestionReader:
         # The sentences that ask ("...?") set the topic before those that tell ("i dont have a degree").
         asking = _asking(low)
         for part in ([asking] if asking and asking != low else []) + [low]:
+            part = lexicon.CONDITION.sub(" ", part)  # "...without a cs degree?" asks no skills question
             for topic, words in lexicon.TOPIC_WORDS.items():
                 if topic == "summary":
                     continue
                 if phrasing.has_any(part, words) or (topic == "salary" and phrasing.MAKES_MONEY.search(part)):
-                    return topic
+                    # "who tends to become a PM?" asks who the role suits, not how to get in
+                    return "suits" if topic == "break_in" and re.match(r"\s*who\b", part) else topic
         if roles and self.embeddings is not None:
             topic = self._topic_by_meaning(low, roles)
             if topic:
@@ -279,6 +281,8 @@ class QuestionReader:
                     continue  # a pay attribute the question asks for, not the asker's ("im a junior. how much...?")
             if phrasing.has_any(low, words):
                 return name
+        if topic == "salary" and any(int(y) > lexicon.GUIDE_YEAR for y in re.findall(r"\b(20\d\d)\b", asked)):
+            return "future salaries"  # "how much will MLEs make in 2031?"
         if lexicon.VACANCY_COUNT.search(low):
             return "job numbers and demand"
         if lexicon.AGE.search(low):

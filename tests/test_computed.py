@@ -182,6 +182,13 @@ def test_why_a_role_is_well_paid_is_left_to_the_model(reader, roles) -> None:
     assert computed.compute(reader.read("Why is a Data Scientist in the UK well paid?"), roles) is None
 
 
+def test_the_pay_of_one_of_a_roles_tracks_is_its_salary_not_its_tracks(reader, roles) -> None:
+    result = answer(reader, roles, "ai ethics / policy type jobs, what do they pay? not the hardcore technical ones")
+
+    assert "£40,000 – £100,000" in result.text and "Day-to-day tasks" not in result.text
+    assert_grounded(result)
+
+
 def test_a_yes_no_question_is_left_to_the_model(reader, roles) -> None:
     assert computed.compute(reader.read("Do data scientists need SQL?"), roles) is None
 

@@ -85,6 +85,30 @@ def test_a_seniority_word_about_the_asker_is_no_pay_by_seniority_question(reader
     assert asked.gap == "pay by seniority"
 
 
+@pytest.mark.parametrize(("question", "topic"), [
+    ("how do i break into mle without a cs degree? i've been teaching myself for a year", "break_in"),
+    ("how do i get into data science if i don't have a phd?", "break_in"),
+    ("what skills do I need without a degree?", "skills"),
+])
+def test_a_condition_inside_the_question_does_not_set_its_topic(reader, question, topic) -> None:
+    assert reader.read(question).topic == topic
+
+
+def test_who_becomes_a_role_asks_who_it_suits(reader) -> None:
+    assert reader.read("who tends to become an ai product manager").topic == "suits"
+    assert reader.read("how do people become ai product managers?").topic == "break_in"
+
+
+def test_a_year_after_the_guides_estimates_is_a_future_salary(reader) -> None:
+    assert reader.read("how much will mle salaries be in 2031? trying to plan ahead").gap == "future salaries"
+    assert reader.read("what do MLEs earn in 2026?").gap is None
+
+
+def test_where_to_start_is_no_path_request(reader) -> None:
+    assert reader.read("honestly where do i even start, there's so many roles").kind == "general"
+    assert reader.read("I'm a teacher. Where do I fit in AI?").kind == "path_request"
+
+
 def test_yes_no_questions_are_marked(reader) -> None:
     assert reader.read("Is a PhD required for research scientists?").yes_no
     assert not reader.read("What does a research scientist need?").yes_no
@@ -143,7 +167,7 @@ def test_which_roles_need_a_skill_is_a_ranking_by_that_skill(reader) -> None:
 
 @pytest.mark.parametrize(
     ("place", "region"),
-    [("the States", "us"), ("America", "us"), ("stateside", "us"), ("Texas", "us"), ("Chicago", "us"),
+    [("the States", "us"), ("blighty", "uk"), ("America", "us"), ("stateside", "us"), ("Texas", "us"), ("Chicago", "us"),
      ("Britain", "uk"), ("England", "uk"), ("London", "uk"), ("Manchester", "uk"), ("the UK", "uk"),
      ("Berlin", "global"), ("Singapore", "global")],
 )
