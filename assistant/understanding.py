@@ -166,7 +166,7 @@ class QuestionReader:
         if jobs and not roles:
             return Reading(kind="out_of_scope", foreign=tuple(jobs), query=raw, **common)
         skill = self._skills.skill(low, tuple(r.title for r in named)) if phrasing.asks_which_roles(low) and self._skills.asks_what_roles_do(low) \
-            and not roles and topic != "salary" and not phrasing.asks_about_a_topic(low) else None
+            and not roles and topic not in {"salary", "suits"} and not phrasing.asks_about_a_topic(low) else None
         kind = _kind(low, roles, unprofiled, topic, direction, region, skill)
         query = raw
         if roles and kind == "role_fact":
@@ -218,6 +218,8 @@ class QuestionReader:
         low = self._without_role_names(low, roles)  # "machine *learning* engineer" asks nothing
         # The sentences that ask ("...?") set the topic before those that tell ("i dont have a degree").
         asking = _asking(low)
+        if roles and re.search(r"[$£€]", low):
+            return "salary"  # a role's money: "$$-wise, how do they compare?"
         for part in ([asking] if asking and asking != low else []) + [low]:
             part = lexicon.CONDITION.sub(" ", part)  # "...without a cs degree?" asks no skills question
             for topic, words in lexicon.TOPIC_WORDS.items():
@@ -338,7 +340,7 @@ class QuestionReader:
             reading = self._read_alone(str(turn.get("content", "")))
             if reading.kind in {"meta", "out_of_scope"}:
                 continue
-            if reading.kind == "path_request" or (not reading.roles and reading.kind == "general"):
+            if reading.kind == "path_request" or (not reading.roles and reading.kind in {"general", "role_fact"}):
                 # A turn that named no role ("I'm a data analyst, where do I fit?"): "it" is then
                 # the role the reply recommended first, or the one role the reply named.
                 reply = next((str(t.get("content", "")) for t in history[n + 1:] if t.get("role") == "assistant"), "")

@@ -109,6 +109,27 @@ def test_where_to_start_is_no_path_request(reader) -> None:
     assert reader.read("I'm a teacher. Where do I fit in AI?").kind == "path_request"
 
 
+def test_a_currency_sign_with_roles_asks_about_their_pay(reader) -> None:
+    reading = reader.read("research scientist vs technical ai safety at the labs, $$-wise in the us how do they compare")
+
+    assert (reading.kind, reading.topic, reading.region) == ("comparison", "salary", "us")
+
+
+def test_which_role_fits_a_job_is_no_ranking_by_a_skill(reader) -> None:
+    reading = reader.read("which role fits a devops engineer who wants to get into ai?")
+
+    assert reading.kind != "ranking" and reading.skill is None
+
+
+def test_after_a_turn_about_a_job_that_one_is_the_role_the_reply_named(reader) -> None:
+    turns = [{"role": "user", "content": "which role fits a devops engineer who wants to get into ai?"},
+             {"role": "assistant", "content": "The guide points DevOps engineers to MLOps / AI Infrastructure Engineer [1]."}]
+
+    reading = reader.read("nice. how much does that one pay in the uk", turns)
+
+    assert (reading.roles, reading.topic, reading.region) == ((MLOPS,), "salary", "uk")
+
+
 def test_yes_no_questions_are_marked(reader) -> None:
     assert reader.read("Is a PhD required for research scientists?").yes_no
     assert not reader.read("What does a research scientist need?").yes_no
