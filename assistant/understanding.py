@@ -18,6 +18,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from assistant import lexicon, phrasing
+from assistant.gaps import asking as _asking
+from assistant.gaps import gap_in
 from assistant.phrasing import FOLLOW_UP_START, JUDGEMENT, META_REQUEST, PRONOUN, YES_NO  # noqa: F401
 from assistant.places import places_in
 from assistant.regions import region_in_text
@@ -276,27 +278,7 @@ class QuestionReader:
         return first if top >= SEMANTIC_TOPIC_MIN and top - second >= SEMANTIC_TOPIC_MARGIN else None
 
     def _gap(self, low: str, topic: str | None, roles: tuple[str, ...]) -> str | None:
-        asked = _asking(low) or low
-        for name, words in lexicon.GAP_TOPICS.items():
-            if name in {"future salaries", "pay by seniority"}:
-                if topic != "salary" or not phrasing.has_any(asked, words):
-                    continue  # a pay attribute the question asks for, not the asker's ("im a junior. how much...?")
-            if phrasing.has_any(low, words):
-                return name
-        if topic == "salary" and any(int(y) > lexicon.GUIDE_YEAR for y in re.findall(r"\b(20\d\d)\b", asked)):
-            return "future salaries"  # "how much will MLEs make in 2031?"
-        if lexicon.VACANCY_COUNT.search(low):
-            return "job numbers and demand"
-        if lexicon.AGE.search(low):
-            return "age limits"
-        if phrasing.has_any(low, lexicon.HIRING) and phrasing.found(low, lexicon.EMPLOYERS):
-            return "hiring at particular employers"
-        if topic == "salary":
-            # An employer's pay, unless the guide's range is itself about that employer.
-            qualifiers = " ".join(r.qualifier.lower() for n in roles for r in self.roles[n].salaries)
-            if any(e not in qualifiers for e in phrasing.found(low, lexicon.EMPLOYERS)):
-                return "pay at particular employers"
-        return None
+        return gap_in(low, topic, [r for n in roles for r in self.roles[n].salaries])
 
     def _other_jobs(self, text: str, roles: tuple[str, ...]) -> list[str]:
         """Jobs named in `text` that are not one of the guide's roles (outside any role's name)."""
@@ -396,11 +378,6 @@ class QuestionReader:
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _asking(low: str) -> str:
-    """The sentences of `low` that ask (end in "?"), or "" when none does."""
-    return " ".join(s for s in re.split(r"(?<=[.!?])\s+", low) if s.rstrip().endswith("?"))
 
 
 def _kind(low: str, roles: tuple[str, ...], unprofiled: tuple[str, ...], topic: str | None,

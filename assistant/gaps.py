@@ -1,0 +1,41 @@
+"""What a question asks that the guide is silent on (its gaps): working hours, pay by seniority,
+future salaries, an age, an employer's hiring or pay. Read from the sentences that ask, so a
+word that tells about the asker ("im a cs junior. how much do MLEs make?") is no gap."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant import lexicon, phrasing
+from assistant.salaries import SalaryRange
+
+
+def asking(low: str) -> str:
+    """The sentences of `low` that ask (end in "?"), or "" when none does."""
+    return " ".join(s for s in re.split(r"(?<=[.!?])\s+", low) if s.rstrip().endswith("?"))
+
+
+def gap_in(low: str, topic: str | None, salaries: Sequence[SalaryRange]) -> str | None:
+    """The name of the guide's gap `low` asks about, or None. `salaries` are the named roles'
+    ranges: an employer the guide's own range is about ("at OpenAI") is no gap."""
+    asked = asking(low) or low
+    for name, words in lexicon.GAP_TOPICS.items():
+        if name in {"future salaries", "pay by seniority"}:
+            if topic != "salary" or not phrasing.has_any(asked, words):
+                continue  # a pay attribute the question asks for, not the asker's ("im a junior. how much...?")
+        if phrasing.has_any(low, words):
+            return name
+    if topic == "salary" and any(int(y) > lexicon.GUIDE_YEAR for y in re.findall(r"\b(20\d\d)\b", asked)):
+        return "future salaries"  # "how much will MLEs make in 2031?"
+    if lexicon.VACANCY_COUNT.search(low):
+        return "job numbers and demand"
+    if lexicon.AGE.search(low):
+        return "age limits"
+    if phrasing.has_any(low, lexicon.HIRING) and phrasing.found(low, lexicon.EMPLOYERS):
+        return "hiring at particular employers"
+    if topic == "salary":
+        qualifiers = " ".join(r.qualifier.lower() for r in salaries)
+        if any(e not in qualifiers for e in phrasing.found(low, lexicon.EMPLOYERS)):
+            return "pay at particular employers"
+    return None
