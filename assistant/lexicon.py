@@ -215,22 +215,20 @@ OTHER_JOBS: tuple[str, ...] = (
     "blockchain developer", "robotics engineer", "hardware engineer", "embedded engineer", "cloud architect",
     "solutions architect", "database administrator", "dba", "it support", "technician",
 )
-# Words that mark a question about the assistant itself rather than the guide.
-# Asking about the guide itself (who wrote it, where it comes from, how current it is), or about
-# what the assistant can do: answered from the corpus's "About this guide" section.
-GUIDE_ITSELF: tuple[str, ...] = (
-    "who wrote", "written by", "wrote the guide", "author", "authors", "where does your", "where do your",
-    "info come from", "information come from", "come from", "comes from", "how current", "up to date",
-    "up-to-date", "outdated", "how old is", "how recent", "when was", "published", "licence", "license",
-    "based on", "your info", "your information", "your data", "your sources", "what guide",
-)
-# A message made only of these (a greeting, thanks) gets the same: what the assistant covers.
+# Asking about the guide itself (who wrote it, where its information comes from, how current
+# it is), answered from the corpus's "About this guide" section, or about what the assistant can
+# do: example askings matched by meaning (assistant/meaning.py), only when no role, job or topic
+# of the guide is read.
+GUIDE_MEANING: dict[str, tuple[str, ...]] = {
+    "about": ("who wrote this guide", "where does your information come from", "how up to date is your information",
+              "what sources are your answers based on", "when was the guide published"),
+    "help": ("what can you help me with", "what kinds of questions can I ask you", "what do you know about",
+             "what are you able to do"),
+}
+# A message made only of these (a greeting, thanks) gets what the assistant covers.
 SMALL_TALK = frozenset({"hi", "hello", "hey", "hiya", "yo", "thanks", "thank", "you", "thx", "ty", "cheers", "good",
                         "morning", "afternoon", "evening", "there", "ok", "okay", "cool", "great", "nice", "help"})
-HELP_ASKS: tuple[str, ...] = (
-    "what can you help", "what can you do", "how can you help", "what do you help", "what are you for",
-    "what can i ask", "what should i ask", "what do you know", "what can you tell me",
-)
+# Words that mark a question about the assistant itself rather than the guide.
 META_WORDS: tuple[str, ...] = (
     "system prompt", "system message", "your instructions", "your rules", "your prompt", "your guidelines",
     "initial prompt", "hidden prompt", "who made you", "who built you", "who created you", "what model are you",

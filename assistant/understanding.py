@@ -20,12 +20,13 @@ from typing import Any, Literal
 from assistant import lexicon, phrasing
 from assistant.gaps import asking as _asking
 from assistant.gaps import gap_in
+from assistant.meaning import NearestAsking
 from assistant.phrasing import FOLLOW_UP_START, JUDGEMENT, META_REQUEST, PRONOUN, YES_NO  # noqa: F401
 from assistant.places import places_in
 from assistant.regions import region_in_text
 from assistant.roles import RoleFacts, alias_pattern, find_roles
 from assistant.skills_asked import SkillReader
-from core.embeddings import cosine, english_words
+from core.embeddings import english_words
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +38,10 @@ KINDS: tuple[str, ...] = ("role_fact", "comparison", "ranking", "path_request", 
 # inspecting paraphrases (tests/test_understanding_semantic.py pins the behaviour).
 SEMANTIC_TOPIC_MIN = 0.40
 SEMANTIC_TOPIC_MARGIN = 0.08
+# MiniLM cosine to the nearest asking about the guide itself or the assistant: paraphrases
+# ("where do u get ur info from") score 0.45 and more, other subjects ("who wrote hamlet",
+# "where does coffee come from") under 0.40.
+GUIDE_MEANING_MIN = 0.45
 FUZZY_CUTOFF = 0.84
 @dataclass(frozen=True)
 class Reading:
@@ -95,7 +100,8 @@ class QuestionReader:
         self._known_words = frozenset(vocab | set(phrasing.STOP) | phrasing.lexicon_words())
         self._known_roots: frozenset[str] = frozenset()
         self._skills = SkillReader(roles)
-        self._topic_vectors: list[tuple[str, list[float]]] | None = None
+        self._topics = NearestAsking(embeddings, lexicon.TOPIC_MEANING, SEMANTIC_TOPIC_MIN, SEMANTIC_TOPIC_MARGIN)
+        self._guide_itself = NearestAsking(embeddings, lexicon.GUIDE_MEANING, GUIDE_MEANING_MIN)
 
     # ----------------------------------------------------------------- public
 
@@ -150,10 +156,8 @@ class QuestionReader:
             topic = "salary"  # the guide's regions are its pay regions: "highest ceiling in the US?"
         if topic is None and not named and not jobs:
             words = phrasing.WORD.findall(low)
-            if phrasing.has_any(low, lexicon.HELP_ASKS) or (words and set(words) <= lexicon.SMALL_TALK):
-                topic = "help"  # what the assistant covers, and the guide it answers from
-            elif phrasing.has_any(low, lexicon.GUIDE_ITSELF):
-                topic = "about"
+            # what the assistant covers ("help"), or the guide it answers from ("about")
+            topic = "help" if words and set(words) <= lexicon.SMALL_TALK else self._guide_itself.label(low)
         gap = self._gap(low, topic, roles)
         set_aside = tuple(r.title for r in named if r.title not in roles)
         common = dict(question=raw, roles=roles, set_aside=set_aside, topic=topic, region=region, place=place, gap=gap,
@@ -261,21 +265,7 @@ class QuestionReader:
     def _topic_by_meaning(self, low: str, roles: tuple[str, ...]) -> str | None:
         """The topic whose example askings are nearest the question (its role names taken out),
         when clearly nearer than any other topic's."""
-        rest = self._without_role_names(low, roles)
-        try:
-            if self._topic_vectors is None:
-                pairs = [(t, q) for t, qs in lexicon.TOPIC_MEANING.items() for q in qs]
-                vectors = self.embeddings.embed_documents([q for _, q in pairs])
-                self._topic_vectors = [(t, v) for (t, _), v in zip(pairs, vectors, strict=True)]
-            q = self.embeddings.embed_query(rest)
-        except Exception as exc:  # the reading must not fail because an embedder did
-            logger.info("topic by meaning unavailable: %s", exc)
-            return None
-        best: dict[str, float] = {}
-        for topic, vector in self._topic_vectors:
-            best[topic] = max(best.get(topic, -1.0), cosine(q, vector))
-        (first, top), (_, second) = sorted(best.items(), key=lambda kv: -kv[1])[:2]
-        return first if top >= SEMANTIC_TOPIC_MIN and top - second >= SEMANTIC_TOPIC_MARGIN else None
+        return self._topics.label(self._without_role_names(low, roles))
 
     def _gap(self, low: str, topic: str | None, roles: tuple[str, ...]) -> str | None:
         return gap_in(low, topic, [r for n in roles for r in self.roles[n].salaries])
@@ -357,7 +347,7 @@ class QuestionReader:
         topic = alone.topic
         if topic is None and roles and not alone.region and len(phrasing.content(phrasing.normal(question))) >= 3:
             # A follow-up with words of its own ("so what would I be doing all day?") asks its own topic.
-            topic = self._topic_by_meaning(phrasing.normal(question), roles) if self.embeddings is not None else None
+            topic = self._topic_by_meaning(phrasing.normal(question), roles)
         topic = topic or prev.topic
         region = alone.region or (prev.region if not alone.place else None)
         if not alone.region and any(p in phrasing.normal(question) for p in lexicon.ACROSS_THE_POND):

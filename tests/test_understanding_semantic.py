@@ -55,3 +55,23 @@ def test_a_follow_up_with_words_of_its_own_finds_its_own_topic_by_meaning(reader
     reading = reader.read(question, history)
 
     assert reading.roles == ("Prompt Engineer / AI Solutions Specialist",) and reading.topic == topic
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("who wrote the guide your answers are based on?", "about"),
+        ("where do u get ur info from", "about"),
+        ("is this info current or old", "about"),
+        ("hi! what can you help me with?", "help"),
+        ("what can i ask u", "help"),
+    ],
+)
+def test_asking_about_the_guide_itself_or_the_assistant_is_read_by_meaning(reader, question, topic) -> None:
+    assert reader.read(question).topic == topic
+
+
+@pytest.mark.parametrize("question", ["who wrote hamlet", "where does coffee come from",
+                                      "where do data scientists usually come from?", "how many roles are there"])
+def test_other_questions_sharing_their_words_are_not_about_the_guide_itself(reader, question) -> None:
+    assert reader.read(question).topic not in {"about", "help"}
