@@ -224,6 +224,9 @@ GUIDE_MEANING: dict[str, tuple[str, ...]] = {
               "what sources are your answers based on", "when was the guide published"),
     "help": ("what can you help me with", "what kinds of questions can I ask you", "what do you know about",
              "what are you able to do"),
+    # what the guide says: a question for the guide's passages, neither of the above
+    "contents": ("what career tracks does the guide cover", "what does the guide say about choosing a path",
+                 "which roles are described in the guide", "what skills does the guide recommend"),
 }
 # A message made only of these (a greeting, thanks) gets what the assistant covers.
 SMALL_TALK = frozenset({"hi", "hello", "hey", "hiya", "yo", "thanks", "thank", "you", "thx", "ty", "cheers", "good",

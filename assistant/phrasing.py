@@ -14,12 +14,13 @@ FOLLOW_UP_START = re.compile(r"^\s*(and|what about|how about|or|also|same|in the
                              r"what of|ok|okay|cool|thanks|great|nice|hmm|so|then|now)\b", re.I)
 PRONOUN = re.compile(r"\b(that role|this role|that job|this job|that path|this path|that track|the role|"
                      r"it|they|them|their|that|this|those|there|these|one)\b", re.I)
-# Questions that ask for a judgement or a reason rather than a section of the guide.
-JUDGEMENT = re.compile(r"\b(why|how come|how (hard|difficult|easy|tough|competitive|realistic|likely|risky|stressful)|"
-                       r"worth it|is it hard|is it easy|realistically|compared to|better than|worse than|"
-                       r"harder|easier|tougher|more (?:difficult|competitive|stressful|stable|secure|fun)|riskier)\b", re.I)
 # Asking for reasons or a verdict, not for the figures: "why is a data scientist well paid?".
-ASKS_WHY = re.compile(r"\b(why|how come|worth it|compared to|better than|worse than)\b", re.I)
+_REASON = r"why|how come|worth it|compared to|better than|worse than"
+ASKS_WHY = re.compile(rf"\b({_REASON})\b", re.I)
+# A judgement the guide leaves to its reader (reasons, or how hard, risky or likely something is).
+JUDGEMENT = re.compile(rf"\b({_REASON}|how (hard|difficult|easy|tough|competitive|realistic|likely|risky|stressful)|"
+                       r"is it hard|is it easy|realistically|"
+                       r"harder|easier|tougher|more (?:difficult|competitive|stressful|stable|secure|fun)|riskier)\b", re.I)
 # "How hard is it to become X?", "realistically, how do I land X?": the guide's own frank
 # sentences answer these (its honest notes), as they answer a yes/no question.
 HOW_HARD = re.compile(r"\b(how (hard|difficult|easy|tough|competitive|realistic|likely)|realistically|"

@@ -42,6 +42,7 @@ SEMANTIC_TOPIC_MARGIN = 0.08
 # ("where do u get ur info from") score 0.45 and more, other subjects ("who wrote hamlet",
 # "where does coffee come from") under 0.40.
 GUIDE_MEANING_MIN = 0.45
+GUIDE_MEANING_MARGIN = 0.08
 FUZZY_CUTOFF = 0.84
 @dataclass(frozen=True)
 class Reading:
@@ -101,7 +102,7 @@ class QuestionReader:
         self._known_roots: frozenset[str] = frozenset()
         self._skills = SkillReader(roles)
         self._topics = NearestAsking(embeddings, lexicon.TOPIC_MEANING, SEMANTIC_TOPIC_MIN, SEMANTIC_TOPIC_MARGIN)
-        self._guide_itself = NearestAsking(embeddings, lexicon.GUIDE_MEANING, GUIDE_MEANING_MIN)
+        self._guide_itself = NearestAsking(embeddings, lexicon.GUIDE_MEANING, GUIDE_MEANING_MIN, GUIDE_MEANING_MARGIN)
 
     # ----------------------------------------------------------------- public
 
@@ -157,7 +158,8 @@ class QuestionReader:
         if topic is None and not named and not jobs:
             words = phrasing.WORD.findall(low)
             # what the assistant covers ("help"), or the guide it answers from ("about")
-            topic = "help" if words and set(words) <= lexicon.SMALL_TALK else self._guide_itself.label(low)
+            said = "help" if words and set(words) <= lexicon.SMALL_TALK else self._guide_itself.label(low)
+            topic = said if said in {"about", "help"} else None
         gap = self._gap(low, topic, roles)
         set_aside = tuple(r.title for r in named if r.title not in roles)
         common = dict(question=raw, roles=roles, set_aside=set_aside, topic=topic, region=region, place=place, gap=gap,

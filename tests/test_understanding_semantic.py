@@ -72,6 +72,8 @@ def test_asking_about_the_guide_itself_or_the_assistant_is_read_by_meaning(reade
 
 
 @pytest.mark.parametrize("question", ["who wrote hamlet", "where does coffee come from",
-                                      "where do data scientists usually come from?", "how many roles are there"])
+                                      "where do data scientists usually come from?", "how many roles are there",
+                                      "what ai career tracks does the guide cover?",
+                                      "does the guide say picking the perfect path matters most?"])
 def test_other_questions_sharing_their_words_are_not_about_the_guide_itself(reader, question) -> None:
     assert reader.read(question).topic not in {"about", "help"}
