@@ -167,6 +167,12 @@ CHORES: tuple[str, ...] = (
     "installing", "solve this", "balance this", "calculate", "summarize this", "summarise this",
     "in german", "in french", "in spanish", "into german", "into french", "into spanish",
 )
+# Things someone may ask the assistant to produce ("give me a docker-compose file", "generate a
+# kubernetes yaml"): making them is a chore whatever its subject.
+ARTEFACTS: tuple[str, ...] = (
+    "file", "files", "script", "scripts", "code", "snippet", "config", "configuration", "template", "yaml",
+    "json", "dockerfile", "function", "class", "query", "program", "notebook", "kernel", "regex", "app",
+)
 # Subjects outside AI careers, however they are asked.
 OFF_SUBJECTS: tuple[str, ...] = (
     "recipe", "cook",
@@ -227,6 +233,15 @@ GUIDE_MEANING: dict[str, tuple[str, ...]] = {
     # what the guide says: a question for the guide's passages, neither of the above
     "contents": ("what career tracks does the guide cover", "what does the guide say about choosing a path",
                  "which roles are described in the guide", "what skills does the guide recommend"),
+}
+# A request for a path of one's own, told from a question about how the guide sees choosing
+# or starting one ("does it matter which path I pick?", "how does every AI career start?"),
+# which share its words: the path-request patterns stand unless "guide" is clearly nearer.
+PATH_MEANING: dict[str, tuple[str, ...]] = {
+    "path": ("which ai career path suits me", "what role would fit someone with my background",
+             "is there an ai job for someone like me", "where should i go next in ai", "recommend a path for me"),
+    "guide": ("does it matter which path I choose", "how do ai careers start",
+              "what does the guide advise about choosing a path", "what questions does the quiz ask"),
 }
 # A message made only of these (a greeting, thanks) gets what the assistant covers.
 SMALL_TALK = frozenset({"hi", "hello", "hey", "hiya", "yo", "thanks", "thank", "you", "thx", "ty", "cheers", "good",

@@ -33,6 +33,18 @@ YES_NO = re.compile(
 # "can you give me an overview": a request to the assistant, not a yes/no question.
 REQUEST = re.compile(r"^\s*(can|could|would|will)\s+(you|u)\s+(please\s+)?(give|tell|show|list|explain|describe|"
                      r"summari[sz]e|walk|outline|share|recommend|suggest|help|break|compare|point|name)\b", re.I)
+
+def artefact_asked(low: str) -> str | None:
+    """The artefact `low` asks the assistant to make ("can you give me a docker-compose file for
+    mlflow?" -> "file"), or None: a request verb aimed at the assistant, then the thing within a
+    few words ("does a PM write the code?" asks nothing of it)."""
+    things = "|".join(lexicon.ARTEFACTS)
+    m = re.search(r"(?:^|[.!?]\s+|\b(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?|\bplease\s+)(?:just\s+)?"
+                  r"(?:give|send|show|make|create|generate|write|build|draft|produce)\s+(?:me|us)?\s*(?:an?|the|some)\s+"
+                  rf"(?:[\w./+-]+\s+){{0,3}}?({things})\b", low)
+    return m.group(1) if m else None
+
+
 # Instructions aimed at the assistant rather than questions about careers.
 META_REQUEST = re.compile(
     r"(system[\s_-]*prompt|system[\s_-]*message|your (instructions|rules|prompt|guidelines)|initial prompt|"

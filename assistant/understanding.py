@@ -43,6 +43,9 @@ SEMANTIC_TOPIC_MARGIN = 0.08
 # "where does coffee come from") under 0.40.
 GUIDE_MEANING_MIN = 0.45
 GUIDE_MEANING_MARGIN = 0.08
+# How much nearer a path-request-shaped question must be to asking the guide than to asking for
+# a path of one's own to be read as a question for the guide (path requests score within 0.05).
+PATH_VETO_MARGIN = 0.10
 FUZZY_CUTOFF = 0.84
 @dataclass(frozen=True)
 class Reading:
@@ -102,6 +105,7 @@ class QuestionReader:
         self._known_roots: frozenset[str] = frozenset()
         self._skills = SkillReader(roles)
         self._topics = NearestAsking(embeddings, lexicon.TOPIC_MEANING, SEMANTIC_TOPIC_MIN, SEMANTIC_TOPIC_MARGIN)
+        self._path_or_guide = NearestAsking(embeddings, lexicon.PATH_MEANING, 0.0, PATH_VETO_MARGIN)
         self._guide_itself = NearestAsking(embeddings, lexicon.GUIDE_MEANING, GUIDE_MEANING_MIN, GUIDE_MEANING_MARGIN)
 
     # ----------------------------------------------------------------- public
@@ -143,8 +147,12 @@ class QuestionReader:
         yes_no = phrasing.is_yes_no(low)
         if META_REQUEST.search(raw) or phrasing.has_any(low, lexicon.META_WORDS):
             return Reading(raw, "meta", text=raw, query=raw, yes_no=yes_no)
-        chores = [c for c in phrasing.found(low, lexicon.CHORES) if not roles or phrasing.asked_of_me(low, c)]
-        chores += phrasing.found(low, lexicon.OFF_SUBJECTS) + phrasing.found(low, lexicon.PRODUCTS)
+        # What is asked for, not what the asker tells ("long story short, i was a journalist..."):
+        # the sentences that ask, when some do.
+        asked = _asking(low) or low
+        chores = [c for c in phrasing.found(asked, lexicon.CHORES) if not roles or phrasing.asked_of_me(low, c)]
+        chores += phrasing.found(asked, lexicon.OFF_SUBJECTS) + phrasing.found(asked, lexicon.PRODUCTS)
+        chores += [a for a in [phrasing.artefact_asked(low)] if a]
         jobs = [j for j in self._other_jobs(text, tuple(r.title for r in named)) if not self._heads_a_section(j)]
         own = tuple(j for j in jobs if phrasing.held_by_the_asker(low, j))  # their background, not the subject
         jobs = [j for j in jobs if j not in own]
@@ -169,7 +177,7 @@ class QuestionReader:
             return Reading(kind="out_of_scope", foreign=tuple(chores), query=raw, **common)
         if not phrasing.asks_about_a_topic(low) and (
                 (not named and phrasing.is_path_request(raw, low)) or (topic in {None, "suits"} and phrasing.asks_for_me(raw))
-                or (own and not named and topic in {None, "suits", "break_in"})):
+                or (own and not named and topic in {None, "suits", "break_in"})) and self._path_or_guide.label(low) != "guide":
             return Reading(kind="path_request", query=raw, **common)
         if jobs and not roles:
             return Reading(kind="out_of_scope", foreign=tuple(jobs), query=raw, **common)

@@ -269,6 +269,8 @@ def test_a_new_full_question_does_not_inherit_the_previous_role(reader) -> None:
         ("which nvidia gpu should i buy for deep learning?", "gpu"),
         ("translate 'data scientist' into spanish", "translate"),
         ("weather in Berlin tomorrow?", "weather"),
+        ("can you give me a docker-compose file to run mlflow?", "file"),
+        ("please generate a kubernetes yaml for serving a model", "yaml"),
     ],
 )
 def test_jobs_products_and_chores_outside_the_guide_are_out_of_scope(reader, question, foreign) -> None:
@@ -276,6 +278,19 @@ def test_jobs_products_and_chores_outside_the_guide_are_out_of_scope(reader, que
 
     assert reading.kind == "out_of_scope"
     assert foreign in reading.foreign
+
+
+@pytest.mark.parametrize("question", ["does an ai pm have to write the code themselves?",
+                                      "what does a prompt engineer do with a template?"])
+def test_a_thing_named_in_a_question_about_a_role_is_no_request_to_make_it(reader, question) -> None:
+    assert reader.read(question).kind != "out_of_scope"
+
+
+def test_a_chore_word_in_what_the_asker_tells_is_not_what_they_ask(reader) -> None:
+    reading = reader.read("ok so long story, i was a journalist for 6 years and i can't code. "
+                          "is there an ai career that fits someone like me?")
+
+    assert reading.kind == "path_request" and reading.foreign == ()
 
 
 @pytest.mark.parametrize("question", [

@@ -77,3 +77,16 @@ def test_asking_about_the_guide_itself_or_the_assistant_is_read_by_meaning(reade
                                       "does the guide say picking the perfect path matters most?"])
 def test_other_questions_sharing_their_words_are_not_about_the_guide_itself(reader, question) -> None:
     assert reader.read(question).topic not in {"about", "help"}
+
+
+@pytest.mark.parametrize("question", ["does it really matter which path i pick? i've been stuck deciding for months",
+                                      "im new to all this. according to the guide how does every ai career start?"])
+def test_a_question_on_how_the_guide_sees_choosing_a_path_is_no_path_request(reader, question) -> None:
+    assert reader.read(question).kind != "path_request"
+
+
+@pytest.mark.parametrize("question", ["i'm a copywriter, not a coder. is there an ai job for someone like me?",
+                                      "data analyst here. where should i go next in ai",
+                                      "i'm a data analyst, excel + some sql. what's the natural next step into ai?"])
+def test_a_request_for_a_path_of_ones_own_stays_a_path_request(reader, question) -> None:
+    assert reader.read(question).kind == "path_request"
