@@ -10,7 +10,6 @@ loaded embedder, paraphrased topics are matched by meaning.
 
 from __future__ import annotations
 
-import difflib
 import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -26,7 +25,7 @@ from assistant.places import places_in
 from assistant.regions import region_in_text
 from assistant.roles import RoleFacts, alias_pattern, find_roles
 from assistant.skills_asked import SkillReader
-from core.embeddings import english_words
+from assistant.vocabulary import GuideWords
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +45,9 @@ GUIDE_MEANING_MARGIN = 0.08
 # How much nearer a path-request-shaped question must be to asking the guide than to asking for
 # a path of one's own to be read as a question for the guide (path requests score within 0.05).
 PATH_VETO_MARGIN = 0.10
-FUZZY_CUTOFF = 0.84
+# A follow-up of three words or more whose nearest topic asking is under this has changed the
+# subject ("btw who's the prime minister of the uk?" 0.28; guide follow-ups 0.45 and up).
+OFF_GUIDE_TOPIC_MAX = 0.35
 @dataclass(frozen=True)
 class Reading:
     """What a question asks, as data."""
@@ -92,17 +93,7 @@ class QuestionReader:
         # The index's section citations: a job that heads a section of ingested content is covered.
         self._headings = headings
         self._guide = guide_text.lower()
-        vocab = {w for w in phrasing.WORD.findall(guide_text.lower()) if len(w) >= 4}
-        for facts in roles.values():
-            for name in (facts.title, *facts.aliases):
-                vocab.update(w for w in phrasing.WORD.findall(name.lower()) if len(w) >= 4)
-        for words in lexicon.TOPIC_WORDS.values():
-            vocab.update(w for w in words if " " not in w and len(w) >= 4)
-        for name in lexicon.REGION_WORDS:
-            vocab.update(w for w in name.split() if len(w) >= 4)
-        self._vocab = frozenset(vocab)
-        self._known_words = frozenset(vocab | set(phrasing.STOP) | phrasing.lexicon_words())
-        self._known_roots: frozenset[str] = frozenset()
+        self.words = GuideWords(roles, guide_text)
         self._skills = SkillReader(roles)
         self._topics = NearestAsking(embeddings, lexicon.TOPIC_MEANING, SEMANTIC_TOPIC_MIN, SEMANTIC_TOPIC_MARGIN)
         self._path_or_guide = NearestAsking(embeddings, lexicon.PATH_MEANING, 0.0, PATH_VETO_MARGIN)
@@ -122,19 +113,7 @@ class QuestionReader:
 
     def fix_typos(self, text: str) -> str:
         """`text` with words the guide does not know replaced by the close guide word ("salry")."""
-        def swap(m: re.Match[str]) -> str:
-            word = m.group(0)
-            low = word.lower()
-            if low in lexicon.ABBREVIATIONS and not (low in {"ds", "mle"} and word.isupper()):
-                return lexicon.ABBREVIATIONS[low]
-            if len(low) < 5 or low in self._known_words or not low.isalpha() or low in english_words():
-                return word
-            close = difflib.get_close_matches(low, self._vocab, n=1, cutoff=FUZZY_CUTOFF)
-            if not close or close[0] in low or low in close[0] or phrasing.root(close[0]) == phrasing.root(low):
-                return word  # unknown, or another form of a guide word ("deployment", "apart", "writes")
-            return close[0]
-
-        return re.sub(r"[A-Za-z][A-Za-z0-9]*", swap, text)
+        return self.words.fix_typos(text)
 
     # ----------------------------------------------------------------- reading one turn
 
@@ -347,10 +326,10 @@ class QuestionReader:
         words = [w for w in phrasing.content(low) if w.isalpha()]
         if not words or places_in(low) or any(p in low for p in lexicon.ACROSS_THE_POND):
             return False
-        if not self._known_roots:
-            self._known_roots = frozenset(phrasing.root(w) for w in self._known_words)
-        return not any(w in self._known_words or w in lexicon.REGION_WORDS or phrasing.root(w) in self._known_roots
-                       for w in words)
+        if len([w for w in words if w not in lexicon.REGION_WORDS]) >= 3 and self._topics.scores(low):
+            # words enough to tell by meaning: far from every way of asking a guide topic
+            return max(self._topics.scores(low).values()) < OFF_GUIDE_TOPIC_MAX
+        return not self.words.knows_any(words)
 
     def _merge(self, alone: Reading, prev: Reading, question: str) -> Reading:
         roles = alone.roles or prev.roles

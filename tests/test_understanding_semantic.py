@@ -90,3 +90,21 @@ def test_a_question_on_how_the_guide_sees_choosing_a_path_is_no_path_request(rea
                                       "i'm a data analyst, excel + some sql. what's the natural next step into ai?"])
 def test_a_request_for_a_path_of_ones_own_stays_a_path_request(reader, question) -> None:
     assert reader.read(question).kind == "path_request"
+
+
+def history(question: str) -> list[dict]:
+    return [{"role": "user", "content": question}, {"role": "assistant", "content": "(an answer) [1]"}]
+
+
+def test_a_follow_up_far_from_every_guide_topic_is_read_on_its_own(reader) -> None:
+    reading = reader.read("cool. btw who's the current prime minister of the uk?", history("ai pm pay in the uk?"))
+
+    assert not reading.follow_up and not reading.roles
+
+
+@pytest.mark.parametrize("question", ["what would a normal day look like for them", "is it hard to get hired tho",
+                                      "ok so what would i actually be doing all day"])
+def test_a_follow_up_in_words_the_guide_does_not_use_still_continues(reader, question) -> None:
+    reading = reader.read(question, history("what does a prompt engineer do?"))
+
+    assert reading.follow_up and reading.roles == ("Prompt Engineer / AI Solutions Specialist",)
