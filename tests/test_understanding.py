@@ -205,6 +205,13 @@ def test_places_the_guide_has_no_figures_for_are_named(reader, place) -> None:
     assert reading.region is None and reading.place == place
 
 
+@pytest.mark.parametrize(("name", "place"), [("bangalore", "Bengaluru"), ("bombay", "Mumbai")])
+def test_a_city_by_its_english_name_is_the_place_the_guide_lacks(reader, name, place) -> None:
+    reading = reader.read(f"ai pm salary in {name}?")
+
+    assert reading.region is None and reading.place == place
+
+
 def test_us_the_pronoun_is_not_a_region(reader) -> None:
     assert reader.read("tell us what a data scientist earns").region is None
 
