@@ -10,7 +10,13 @@ from assistant import lexicon, phrasing
 from assistant.about import about_the_guide
 from assistant.catalogue import asks_for_the_catalogue, the_catalogue
 from assistant.cited import Computed, Sources
-from assistant.contrasts import compare_on_quiz, compare_profiles, compare_tracks, what_the_quiz_asks
+from assistant.contrasts import (
+    asks_how_they_differ,
+    compare_on_quiz,
+    compare_profiles,
+    compare_tracks,
+    what_the_quiz_asks,
+)
 from assistant.recommend.profile import says_nothing
 from assistant.roles import LISTED_SECTION, SALARY, RoleFacts
 from assistant.salaries import SalaryRange
@@ -48,7 +54,8 @@ def compute(reading: Reading, roles: Mapping[str, RoleFacts]) -> Computed | None
     if reading.kind == "comparison" and reading.topic == "salary" and len(facts) >= 2:
         return compare_salaries(reading, facts)
     if reading.kind == "comparison" and reading.topic != "salary" and all(f.detailed for f in facts):
-        on_quiz = compare_on_quiz(reading, facts)  # "who codes more": the quiz's sides, whatever else is asked
+        # "who codes more": the quiz's sides, whatever else is asked; "how do they differ": their profiles
+        on_quiz = None if asks_how_they_differ(reading) else compare_on_quiz(reading, facts)
         if on_quiz is not None:
             return on_quiz
         side_by_side = compare_profiles(reading, facts)

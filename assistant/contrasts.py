@@ -129,6 +129,14 @@ DIFFERENCE_WORDS = ("difference", "differences", "differ", "differs", "different
                     "compared", "comparison", "distinguish", "apart")
 
 
+def asks_how_they_differ(reading: Reading) -> bool:
+    """ "how do X and Y differ?", "X vs Y: research or building?": a difference asked with no
+    direction ("who codes more" has one, and is the quiz's to answer)."""
+    low = reading.text.lower()
+    return not reading.direction and any(re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", low)
+                                         for w in DIFFERENCE_WORDS)
+
+
 def compare_profiles(reading: Reading, facts: Sequence[RoleFacts]) -> Computed | None:
     """Profiled roles side by side on the section asked ("ds vs mle skills"), or, asked plainly how
     they differ, each one's summary and the guide's own lines that tell them apart. None for other
@@ -144,10 +152,8 @@ def compare_profiles(reading: Reading, facts: Sequence[RoleFacts]) -> Computed |
             if body:
                 parts.append(f"\n**{f.title}** {src.cite(f, section)}\n{body}")
         return Computed("\n".join(parts), src.items) if len(parts) > 1 else None
-    low = reading.text.lower()
     own_section = (reading.topic or "").lower().startswith("how it differs")
-    if (reading.topic not in {None, "summary"} and not own_section) or not any(
-            re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", low) for w in DIFFERENCE_WORDS):
+    if (reading.topic not in {None, "summary"} and not own_section) or not asks_how_they_differ(reading):
         return None
     parts = ["How the guide describes each:"]
     for f in facts:

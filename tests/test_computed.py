@@ -296,6 +296,15 @@ def test_how_two_roles_differ_is_their_summaries_and_the_guides_line_that_sets_t
     assert_grounded(result)
 
 
+def test_how_two_roles_differ_on_a_quiz_subject_is_still_their_profiles_not_the_quiz(reader, roles) -> None:
+    result = answer(reader, roles, "research scientist vs ml engineer, is it basically research vs building? how do they differ")
+
+    assert [s["section"] for s in result.sources][:2] == ["AI/ML Research Scientist / Summary",
+                                                          "Machine Learning Engineer / Summary"]
+    assert "production" in result.text and "quiz" not in result.text
+    assert_grounded(result)
+
+
 def test_two_roles_same_section_are_set_side_by_side(reader, roles) -> None:
     result = answer(reader, roles, "ds vs mle skills")
 
