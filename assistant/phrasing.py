@@ -30,6 +30,9 @@ YES_NO = re.compile(
     r"^\s*(?:(?:at|in|for|as|with|on|from|if|when|honestly|realistically|so|ok|okay|and|but|like|also)\b"
     r"(?:(?!\b(?:what|which|how|why|where|who|whom|whose)\b)[^,?.]){0,40}?(?:,\s*|\s+))?"
     r"(do|does|did|is|are|am|can|could|should|would|will|must|has|have|was|were)\b", re.I)
+# A statement put as a question by its tag: "sql is kinda optional for data science right?".
+TAG_QUESTION = re.compile(r"(?:,|\s)\s*(?:right|correct|true|yeah|yes|no|innit|or not|isn'?t it|aren'?t they|"
+                          r"don'?t they|doesn'?t it|is it not|am i right|am i wrong)\s*\?+\s*$", re.I)
 # "can you give me an overview": a request to the assistant, not a yes/no question.
 REQUEST = re.compile(r"^\s*(can|could|would|will)\s+(you|u)\s+(please\s+)?(give|tell|show|list|explain|describe|"
                      r"summari[sz]e|walk|outline|share|recommend|suggest|help|break|compare|point|name)\b", re.I)
@@ -77,10 +80,11 @@ def found(low: str, phrases: Sequence[str]) -> list[str]:
 
 def is_yes_no(text: str) -> bool:
     """A yes/no question: its question sentence (the one ending in "?", else the last) opens with
-    an auxiliary verb ("I have a degree. Is that enough?"), and it is not a request ("can you list...")."""
+    an auxiliary verb ("I have a degree. Is that enough?") or ends on a tag ("..., right?"), and
+    it is not a request ("can you list...")."""
     sentences = [x.strip() for x in re.split(r"(?<=[.!?])\s+", text.strip()) if x.strip()]
     asked = [x for x in sentences if x.endswith("?")] or sentences[-1:]
-    return any(YES_NO.search(x) and not REQUEST.search(x) for x in asked)
+    return any((YES_NO.search(x) or TAG_QUESTION.search(x)) and not REQUEST.search(x) for x in asked)
 
 
 def asked_of_me(low: str, phrase: str) -> bool:

@@ -145,6 +145,16 @@ def test_a_yes_no_question_may_open_on_its_context(reader, question, yes_no) -> 
     assert reader.read(question).yes_no is yes_no
 
 
+@pytest.mark.parametrize(("question", "yes_no"), [
+    ("sql is kinda optional for data science right? i'd rather skip it", True),
+    ("mlops is basically devops for ml, correct?", True),
+    ("prompt engineers don't need python, yeah?", True),
+    ("what is the right path for me?", False),
+])
+def test_a_statement_with_a_tag_is_a_yes_no_question(reader, question, yes_no) -> None:
+    assert reader.read(question).yes_no is yes_no
+
+
 # --------------------------------------------------------------------------- comparisons and rankings
 
 
