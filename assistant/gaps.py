@@ -29,7 +29,7 @@ def gap_in(low: str, topic: str | None, salaries: Sequence[SalaryRange]) -> str 
     if topic == "salary" and any(int(y) > lexicon.GUIDE_YEAR for y in re.findall(r"\b(20\d\d)\b", asked)):
         return "future salaries"  # "how much will MLEs make in 2031?"
     if lexicon.VACANCY_COUNT.search(low):
-        return "job numbers and demand"
+        return "job numbers"
     if lexicon.AGE.search(low):
         return "age limits"
     if phrasing.has_any(low, lexicon.HIRING) and phrasing.found(low, lexicon.EMPLOYERS):

@@ -84,6 +84,10 @@ TOPIC_MEANING: dict[str, tuple[str, ...]] = {
                  "how do I switch into it", "what is the usual route in", "which jobs do people move in from"),
 }
 
+# A gap that a role's own section covers where the role has it: "is the MLOps job market
+# saturated?" is answered by the MLOps profile's growth outlook.
+GAP_COVERED_BY: dict[str, str] = {"hiring demand": "Growth outlook"}
+
 # The year of the guide's salary estimates: a later year asked about is a future the guide does not give.
 GUIDE_YEAR = 2026
 # Conditions stated inside a question ("...without a cs degree?", "if i don't have a phd"): they
@@ -123,10 +127,11 @@ GAP_TOPICS: dict[str, tuple[str, ...]] = {
                           "time does it take", "how quickly", "how fast"),
     "future salaries": ("in 2030", "in 2028", "in 2029", "in 2027", "next year", "in the future",
                         "future", "in five years", "in 5 years", "in ten years", "in 10 years", "by 2030"),
-    "job numbers and demand": ("how many jobs", "job openings", "number of jobs", "unemployment",
-                               "how many people", "job market", "layoffs", "job security", "openings",
-                               "vacancies", "open positions", "open roles",
-                               "how many positions", "job postings", "job listings"),
+    "job numbers": ("how many jobs", "job openings", "number of jobs", "unemployment", "how many people",
+                    "layoffs", "openings", "vacancies", "open positions", "open roles", "how many positions",
+                    "job postings", "job listings"),
+    "hiring demand": ("job market", "job security", "saturated", "oversaturated", "is there demand", "much demand",
+                      "how in demand", "high demand", "still in demand"),
     # Pay by seniority: the guide gives one range per role and region (checked for pay questions only).
     "pay by seniority": ("junior", "senior", "entry-level", "entry level", "starting salary", "starting pay",
                          "graduate salary", "new grad", "fresh grad", "mid-level", "mid level", "lead level"),

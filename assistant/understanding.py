@@ -148,6 +148,8 @@ class QuestionReader:
             said = "help" if words and set(words) <= lexicon.SMALL_TALK else self._guide_itself.label(low)
             topic = said if said in {"about", "help"} else None
         gap = self._gap(low, topic, roles)
+        if roles and lexicon.GAP_COVERED_BY.get(gap or "") in self.roles[roles[0]].sections:
+            gap, topic = None, lexicon.GAP_COVERED_BY[gap or ""]  # MLOps's "Growth outlook" speaks to demand
         set_aside = tuple(r.title for r in named if r.title not in roles)
         common = dict(question=raw, roles=roles, set_aside=set_aside, topic=topic, region=region, place=place, gap=gap,
                       direction=direction, yes_no=yes_no, text=text, unprofiled=unprofiled,
