@@ -15,6 +15,7 @@ from assistant.contrasts import (
     compare_on_quiz,
     compare_profiles,
     compare_tracks,
+    rank_on_quiz,
     what_the_quiz_asks,
 )
 from assistant.recommend.profile import says_nothing
@@ -47,6 +48,10 @@ def compute(reading: Reading, roles: Mapping[str, RoleFacts]) -> Computed | None
         tracks = compare_tracks(reading, facts[0])
         if tracks is not None:
             return tracks
+    if reading.kind in {"ranking", "general"} and reading.topic is None:
+        at_one_end = rank_on_quiz(reading, roles)  # "the least technical kinds of AI work"
+        if at_one_end is not None:
+            return at_one_end
     if reading.kind == "ranking" and reading.skill:
         return roles_needing(reading.skill, {t: f for t, f in roles.items() if t not in reading.set_aside})
     if reading.kind == "ranking" and reading.topic == "salary":

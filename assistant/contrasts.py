@@ -2,7 +2,8 @@
 you pick a path?"); two roles compared on one of its questions ("who codes more, an ML engineer or
 an AI PM?") with the quiz's answer sides and the profile lines that speak to it; two roles' same
 section ("ds vs mle skills"), or, asked how they differ, their summaries and what the guide says
-tells them apart; and a role's own tracks. The small model answered such questions in one
+tells them apart; the roles at one end of a quiz question ("the least technical jobs"); and a
+role's own tracks. The small model answered such questions in one
 unsupported line, from the chunks' headers, or with claims of its own ("MLOps is a subset of...")."""
 
 from __future__ import annotations
@@ -72,6 +73,23 @@ def compare_on_quiz(reading: Reading, facts: Sequence[RoleFacts]) -> Computed | 
         lines.append("\nWhat the role profiles say:")
         lines += [f"- {f.title}: {line} {src.cite(f, section)}" for f, section, line in said]
     return Computed("\n".join(lines), src.items)
+
+
+def rank_on_quiz(reading: Reading, roles: Mapping[str, RoleFacts]) -> Computed | None:
+    """ "what are the least technical kinds of AI work?": with no role named, a superlative on one
+    of the quiz's questions is the side of it the quiz puts roles on (the guide ranks no further)."""
+    question = _dimension(reading.text)
+    low = reading.text.lower()
+    if question is None or reading.roles or not reading.direction or not any(
+            re.search(rf"(?<![\w-]){w}(?![\w-])", low) for w in lexicon.SUPERLATIVES):
+        return None
+    yes = reading.direction == "high"
+    side = question.yes if yes else question.no
+    src = Sources()
+    ref = src.cite_text(quiz_source_of(roles), f"{QUIZ_SECTION} / {question.text}",
+                        f"{question.text} Yes: {', '.join(question.yes)}. No: {', '.join(question.no)}.")
+    return Computed(f"The guide does not rank the roles on this, but its quiz asks \"{question.text}\" and a "
+                    f"{'Yes' if yes else 'No'} points to {', '.join(side)}. {ref}", src.items)
 
 
 def _dimension(text: str) -> Question | None:

@@ -305,6 +305,18 @@ def test_how_two_roles_differ_on_a_quiz_subject_is_still_their_profiles_not_the_
     assert_grounded(result)
 
 
+@pytest.mark.parametrize(("question", "side", "other"), [
+    ("what are the least technical kinds of ai work?", "AI PM", "ML Engineer"),
+    ("which role is the most hands-on with code?", "ML Engineer", "AI PM"),
+])
+def test_a_superlative_on_a_quiz_question_is_the_side_the_quiz_puts_roles_on(reader, roles, question, side,
+                                                                              other) -> None:
+    result = answer(reader, roles, question)
+
+    assert side in result.text and other not in result.text and "does not rank" in result.text
+    assert_grounded(result)
+
+
 def test_two_roles_same_section_are_set_side_by_side(reader, roles) -> None:
     result = answer(reader, roles, "ds vs mle skills")
 
