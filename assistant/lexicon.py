@@ -157,7 +157,8 @@ GAP_TOPICS: dict[str, tuple[str, ...]] = {
 # An age in years ("can I become an ML engineer at 45?", "I'm 52 years old"): the guide names none.
 AGE = re.compile(r"\b(?:at|aged?)\s+[1-9]\d(?![\d,.%]|\s*k\b|k)|\b[1-9]\d\s*(?:years? old|yo)\b")
 # Hiring, said of an employer ("does Google hire prompt engineers?"): the guide names no employer's hiring.
-HIRING = ("hire", "hires", "hiring", "recruit", "recruits", "recruiting")
+HIRING = ("hire", "hires", "hiring", "recruit", "recruits", "recruiting", "acceptance rate", "accept", "accepts", "accepted",
+          "applicants", "interview", "interviews", "interviewing")
 # How many jobs or positions are open, however the job is named in between
 # ("how many data scientist jobs are open", "are there many mle positions available").
 VACANCY_COUNT = re.compile(r"\bhow many\b(?:\s+[\w-]+){0,4}?\s+(?:jobs|positions|vacancies|openings)\b"
