@@ -22,7 +22,7 @@ from assistant.evidence import EvidencePicker
 from assistant.extractive import extractive_answer, with_evidence
 from assistant.injection import OVERRIDE, leaks_prompt, strip_overrides
 from assistant.retrieval import Hit, HybridSearch
-from assistant.roles import RoleFacts
+from assistant.roles import RoleFacts, find_roles
 from assistant.understanding import META_REQUEST, QuestionReader, Reading
 from core.errors import BackendUnavailable, BadInput
 from core.settings import Settings
@@ -179,8 +179,8 @@ class Assistant:
             return
         if not grounding.cited_ids(answer) and turn.sources:
             answer += " [1]"
-        if reading.yes_no:
-            answer = with_evidence(answer, reading, [h.body for h in context])
+        if reading.yes_no or (reading.judgement and not phrasing.ASKS_WHY.search(reading.text)):  # a verdict, not reasons
+            answer = with_evidence(answer, self._deciding_lines(answer, reading, context))
         answer, sources = grounding.tidy_citations(answer, turn.sources)
         if answer != turn.shown:
             yield StreamEvent(token=answer, replace=True)
@@ -315,6 +315,15 @@ class Assistant:
             return ""
         lines = [f"> {sentence.rstrip()} [{n}]" for n, sentence in picks]
         return prompts.QUOTED_INTRO + "\n\n" + "\n".join(lines)
+
+    def _deciding_lines(self, answer: str, reading: Reading, context: list[Hit]) -> list[tuple[int, str]]:
+        """The guide's lines nearest in meaning to the question, from the passages of the roles
+        asked about or named in the verdict (all passages when neither names one)."""
+        named = set(reading.roles) | {r.title for r in find_roles(answer, self.roles)}
+        numbers = [n for n, h in enumerate(context, start=1) if h.metadata.get("role") in named] \
+            or list(range(1, len(context) + 1))
+        picks = self.evidence.pick(reading.text, [context[n - 1].body for n in numbers], limit=2, ignore=reading.roles)
+        return [(numbers[k - 1], line) for k, line in picks]
 
     def _final(self, answer: str, sources: list[dict], started: float, *, declined: bool = False,
                mode: str, query: str, notice: str = "", problems: list[str] | None = None,

@@ -1,5 +1,5 @@
 """Answers made of the guide's own lines: the fallback when the model is down or its answer
-fails the grounding checks, and the deciding sentences added to a short yes/no verdict."""
+fails the grounding checks, and the deciding sentences added to a short verdict."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import re
 from assistant import grounding, prompts
 from assistant.regions import region_in_text
 from assistant.retrieval import Hit, content_words
-from assistant.understanding import Reading
 
 
 def extractive_answer(question: str, context: list[Hit], max_lines: int = 6,
@@ -45,13 +44,11 @@ def extractive_answer(question: str, context: list[Hit], max_lines: int = 6,
     return prompts.EXTRACTIVE_INTRO + "\n\n" + "\n".join(lines)
 
 
-def with_evidence(answer: str, reading: Reading, texts: list[str]) -> str:
-    """A short yes/no verdict gets the guide's own deciding sentence(s), quoted and cited: the
-    small model often answers "No." without the reason the guide gives."""
+def with_evidence(answer: str, picks: list[tuple[int, str]]) -> str:
+    """A short verdict ("No.", "The research track is the hardest [1].") gets the guide's own
+    deciding lines `picks` (passage number, line), quoted and cited: the small model often gives
+    its verdict without the reason the guide gives."""
     if len(grounding.claims(answer)) > 2:
         return answer
-    role_words = {w for r in reading.roles for w in content_words(r)}
-    asked = content_words(reading.question) - role_words - {"need", "needs", "have", "guide", "say", "says"}
-    quotes = [f"The guide: “{s.rstrip('.')}.” [{n}]" for n, s in grounding.evidence(asked, texts)
-              if s.rstrip(".") not in answer]
+    quotes = [f"The guide: “{s.strip().rstrip('.')}.” [{n}]" for n, s in picks if s.strip().rstrip(".") not in answer]
     return answer if not quotes else answer.rstrip() + "\n\n" + "\n".join(quotes)

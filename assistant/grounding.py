@@ -200,26 +200,6 @@ def without_claims(answer: str, drop: list[str]) -> str:
 # --------------------------------------------------------------------------- evidence for a verdict
 
 
-def evidence(question_words: set[str], source_texts: list[str], limit: int = 2) -> list[tuple[int, str]]:
-    """The sources' sentences that decide a yes/no question: those sharing the most of the
-    question's own words (first five letters), as (source number, sentence), best first."""
-    def stem(word: str) -> str:
-        return word.removesuffix("s")[:5]
-
-    keys = {stem(w) for w in question_words if len(w) >= 3}
-    scored: list[tuple[int, int, int, str]] = []
-    for n, text in enumerate(source_texts, start=1):
-        for sentence in claims(text):
-            sentence = sentence.strip()
-            words = {stem(w) for w in re.findall(r"[a-z][a-z0-9+#/-]+", sentence.lower())}
-            hits = len(keys & words)
-            if hits and not sentence.endswith(":"):
-                scored.append((hits, -n, -len(sentence), sentence))
-    scored.sort(reverse=True)
-    best = [s for s in scored if s[0] == scored[0][0]][:limit] if scored else []
-    return [(-n, sentence) for _, n, _, sentence in best]
-
-
 class FigureGuard:
     """Holds back streamed text until each figure in it is complete and checked.
 

@@ -19,11 +19,12 @@ _REASON = r"why|how come|worth it|compared to|better than|worse than"
 ASKS_WHY = re.compile(rf"\b({_REASON})\b", re.I)
 # A judgement the guide leaves to its reader (reasons, or how hard, risky or likely something is).
 JUDGEMENT = re.compile(rf"\b({_REASON}|how (hard|difficult|easy|tough|competitive|realistic|likely|risky|stressful)|"
-                       r"is it hard|is it easy|realistically|"
+                       r"is it hard|is it easy|realistic|realistically|hardest|easiest|toughest|"
+                       r"most (?:difficult|competitive|stressful)|least competitive|"
                        r"harder|easier|tougher|more (?:difficult|competitive|stressful|stable|secure|fun)|riskier)\b", re.I)
 # "How hard is it to become X?", "realistically, how do I land X?": the guide's own frank
 # sentences answer these (its honest notes), as they answer a yes/no question.
-HOW_HARD = re.compile(r"\b(how (hard|difficult|easy|tough|competitive|realistic|likely)|realistically|"
+HOW_HARD = re.compile(r"\b(how (hard|difficult|easy|tough|competitive|realistic|likely)|realistic|realistically|"
                       r"is it (hard|difficult|easy|tough|competitive|realistic))\b", re.I)
 YES_NO = re.compile(
     # an opening context ("at a small startup, ", "in the UK ", "honestly ") may come first, not a wh-word

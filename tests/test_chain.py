@@ -916,6 +916,19 @@ def test_how_hard_a_role_is_to_get_is_answered_in_the_guides_own_lines(make_assi
         assert line in result.sources[int(n) - 1]["text"], (line, n)
 
 
+def test_a_short_verdict_gets_the_guides_deciding_line_from_the_role_it_names(make_assistant) -> None:
+    model = ScriptedChatModel(replies=["The AI/ML Research Scientist track is the hardest to get into [1]."])
+
+    result = make_assistant(model).answer("which track is the hardest to get into?")
+
+    assert result.mode == "llm" and result.answer.startswith("The AI/ML Research Scientist track")
+    quoted = re.findall(r"^The guide: “(.+?)\.?” \[(\d+)\]$", result.answer, re.M)
+    assert quoted
+    for line, n in quoted:  # each quote is a line of the source it cites, and that source is the named role's
+        source = result.sources[int(n) - 1]
+        assert line in source["text"] and source["section"].startswith("AI/ML Research Scientist"), (line, source)
+
+
 def test_why_a_role_matters_is_still_the_models_to_explain(make_assistant) -> None:
     model = ScriptedChatModel(replies=["Because models must run in production [1]."])
 
