@@ -21,6 +21,7 @@ from assistant.computed import compute
 from assistant.evidence import EvidencePicker
 from assistant.extractive import extractive_answer, with_evidence
 from assistant.injection import OVERRIDE, leaks_prompt, strip_overrides
+from assistant.multipart import joined, questions_in
 from assistant.retrieval import Hit, HybridSearch
 from assistant.roles import RoleFacts, find_roles
 from assistant.understanding import META_REQUEST, QuestionReader, Reading
@@ -107,7 +108,14 @@ class Assistant:
             yield self._final(prompts.DECLINE_META, [], started, declined=True, mode="declined", query="",
                               reason="meta")
             return
-        reading = self.reader.read(question, history or [])
+        parts = questions_in(question, history or [], self.reader.read)
+        if len(parts) > 1:
+            yield from self._several(parts, history or [], started)
+            return
+        yield from self._route(question, history or [], started)
+
+    def _route(self, question: str, history: list[dict], started: float) -> Iterator[StreamEvent]:
+        reading = self.reader.read(question, history)
         if reading.kind == "meta":
             yield self._decline(prompts.DECLINE_META, "meta", reading, started)
         elif reading.kind == "out_of_scope":
@@ -123,6 +131,31 @@ class Assistant:
             yield from self._recommend(question, started)
         else:
             yield from self._from_passages(_Turn(question, reading, started))
+
+    def _several(self, parts: list[str], history: list[dict], started: float) -> Iterator[StreamEvent]:
+        """Each question of a message answered in turn (later ones as follow-ups), joined."""
+        results: list[AnswerResult] = []
+        turns = list(history)
+        for part in parts:
+            result = None
+            for event in self._route(part, turns, time.perf_counter()):
+                result = event.result or result
+            assert result is not None
+            if results and results[-1].declined and (result.reading or {}).get("follow_up"):
+                continue  # "..., and how much is that worth?" after a question the guide cannot answer
+            results.append(result)
+            turns += [{"role": "user", "content": part}, {"role": "assistant", "content": result.answer}]
+        text, sources = joined(results)
+        modes = {r.mode for r in results}
+        mode = "recommendation" if "recommendation" in modes else modes.pop() if len(modes) == 1 else "parts"
+        declined = all(r.declined for r in results)
+        yield StreamEvent(token=text)
+        final = self._final(text, sources, started, declined=declined, mode=mode, query=results[0].query,
+                            reason=results[0].reason if declined else None,
+                            retrieved=[c for r in results for c in r.retrieved])
+        assert final.result is not None
+        final.result.reading = results[0].reading
+        yield final
 
     def _from_passages(self, turn: _Turn) -> Iterator[StreamEvent]:
         """Retrieve, gate, then quote the deciding lines of a yes/no question or ask the model."""
@@ -309,19 +342,18 @@ class Assistant:
     def _quoted(self, reading: Reading, context: list[Hit]) -> str:
         """The guide's sentences that decide a yes/no question, best first, each quoted with its
         citation; "" when none can be picked (the model answers instead)."""
-        bodies = [h.body for h in context]
-        picks = self.evidence.pick(reading.text, bodies, limit=QUOTED, ignore=reading.roles)
+        numbers = passages.own_passages(set(reading.roles), context)
+        picks = self.evidence.pick(reading.text, [context[n - 1].body for n in numbers], limit=QUOTED,
+                                   ignore=reading.roles)
         if not picks:
             return ""
-        lines = [f"> {sentence.rstrip()} [{n}]" for n, sentence in picks]
+        lines = [f"> {sentence.rstrip()} [{numbers[k - 1]}]" for k, sentence in picks]
         return prompts.QUOTED_INTRO + "\n\n" + "\n".join(lines)
 
     def _deciding_lines(self, answer: str, reading: Reading, context: list[Hit]) -> list[tuple[int, str]]:
         """The guide's lines nearest in meaning to the question, from the passages of the roles
-        asked about or named in the verdict (all passages when neither names one)."""
-        named = set(reading.roles) | {r.title for r in find_roles(answer, self.roles)}
-        numbers = [n for n, h in enumerate(context, start=1) if h.metadata.get("role") in named] \
-            or list(range(1, len(context) + 1))
+        asked about or named in the verdict (and the guide's general passages)."""
+        numbers = passages.own_passages(set(reading.roles) | {r.title for r in find_roles(answer, self.roles)}, context)
         picks = self.evidence.pick(reading.text, [context[n - 1].body for n in numbers], limit=2, ignore=reading.roles)
         return [(numbers[k - 1], line) for k, line in picks]
 

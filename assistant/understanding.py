@@ -22,6 +22,7 @@ from assistant.gaps import gap_in
 from assistant.meaning import NearestAsking
 from assistant.phrasing import FOLLOW_UP_START, JUDGEMENT, META_REQUEST, PRONOUN, YES_NO  # noqa: F401
 from assistant.places import places_in
+from assistant.quiz import QUESTIONS
 from assistant.regions import region_in_text
 from assistant.roles import RoleFacts, alias_pattern, find_roles
 from assistant.skills_asked import SkillReader
@@ -45,8 +46,8 @@ GUIDE_MEANING_MARGIN = 0.08
 # How much nearer a path-request-shaped question must be to asking the guide than to asking for
 # a path of one's own to be read as a question for the guide (path requests score within 0.05).
 PATH_VETO_MARGIN = 0.10
-# A follow-up of three words or more whose nearest topic asking is under this has changed the
-# subject ("btw who's the prime minister of the uk?" 0.28; guide follow-ups 0.45 and up).
+# A follow-up of three words or more whose nearest topic asking or quiz question is under this
+# has changed the subject ("btw who's the prime minister of the uk?" 0.28; guide follow-ups 0.45 and up).
 OFF_GUIDE_TOPIC_MAX = 0.35
 @dataclass(frozen=True)
 class Reading:
@@ -96,6 +97,7 @@ class QuestionReader:
         self.words = GuideWords(roles, guide_text)
         self._skills = SkillReader(roles)
         self._topics = NearestAsking(embeddings, lexicon.TOPIC_MEANING, SEMANTIC_TOPIC_MIN, SEMANTIC_TOPIC_MARGIN)
+        self._on_guide = NearestAsking(embeddings, {**lexicon.TOPIC_MEANING, "quiz": tuple(q.text for q in QUESTIONS)}, 0.0)
         self._path_or_guide = NearestAsking(embeddings, lexicon.PATH_MEANING, 0.0, PATH_VETO_MARGIN)
         self._guide_itself = NearestAsking(embeddings, lexicon.GUIDE_MEANING, GUIDE_MEANING_MIN, GUIDE_MEANING_MARGIN)
 
@@ -129,7 +131,8 @@ class QuestionReader:
         # What is asked for, not what the asker tells ("long story short, i was a journalist..."):
         # the sentences that ask, when some do.
         asked = _asking(low) or low
-        chores = [c for c in phrasing.found(asked, lexicon.CHORES) if not roles or phrasing.asked_of_me(low, c)]
+        # "does a PM / do they write code?" asks about a role's work, not for the assistant's
+        chores = [c for c in phrasing.found(asked, lexicon.CHORES) if not (roles or yes_no) or phrasing.asked_of_me(low, c)]
         chores += phrasing.found(asked, lexicon.OFF_SUBJECTS) + phrasing.found(asked, lexicon.PRODUCTS)
         chores += [a for a in [phrasing.artefact_asked(low)] if a]
         jobs = [j for j in self._other_jobs(text, tuple(r.title for r in named)) if not self._heads_a_section(j)]
@@ -316,7 +319,7 @@ class QuestionReader:
 
     def _continues(self, alone: Reading, question: str) -> bool:
         """Does this turn lean on the conversation (no role of its own, or no topic of its own)?"""
-        if alone.roles and alone.topic or (not alone.topic and self._off_guide(phrasing.normal(question))):
+        if alone.roles and alone.topic or (not alone.topic and self._off_guide(phrasing.normal(alone.text or question))):
             return False
         short = len(question.split()) <= 6
         return bool(FOLLOW_UP_START.search(question) or PRONOUN.search(question) or short
@@ -328,18 +331,21 @@ class QuestionReader:
         words = [w for w in phrasing.content(low) if w.isalpha()]
         if not words or places_in(low) or any(p in low for p in lexicon.ACROSS_THE_POND):
             return False
-        if len([w for w in words if w not in lexicon.REGION_WORDS]) >= 3 and self._topics.scores(low):
-            # words enough to tell by meaning: far from every way of asking a guide topic
-            return max(self._topics.scores(low).values()) < OFF_GUIDE_TOPIC_MAX
+        near = self._on_guide.scores(low) if len([w for w in words if w not in lexicon.REGION_WORDS]) >= 3 else {}
+        if near:  # words enough to tell by meaning: far from every way of asking a guide topic or quiz question
+            return max(near.values()) < OFF_GUIDE_TOPIC_MAX
         return not self.words.knows_any(words)
 
     def _merge(self, alone: Reading, prev: Reading, question: str) -> Reading:
         roles = alone.roles or prev.roles
         topic = alone.topic
+        elsewhere = False
         if topic is None and roles and not alone.region and len(phrasing.content(phrasing.normal(question))) >= 3:
-            # A follow-up with words of its own ("so what would I be doing all day?") asks its own topic.
+            # A follow-up with words of its own ("so what would I be doing all day?") asks its own topic,
+            # or, asking yes or no on a quiz question ("do they have to write code?"), none of the last one's.
             topic = self._topic_by_meaning(phrasing.normal(question), roles)
-        topic = topic or prev.topic
+            elsewhere = alone.yes_no and self._on_guide.label(phrasing.normal(question)) == "quiz"
+        topic = topic or (None if elsewhere else prev.topic)
         region = alone.region or (prev.region if not alone.place else None)
         if not alone.region and any(p in phrasing.normal(question) for p in lexicon.ACROSS_THE_POND):
             region = lexicon.POND_SIDES.get(prev.region or "")  # the other side from the region just asked about

@@ -929,6 +929,26 @@ def test_a_short_verdict_gets_the_guides_deciding_line_from_the_role_it_names(ma
         assert line in source["text"] and source["section"].startswith("AI/ML Research Scientist"), (line, source)
 
 
+def test_a_message_asking_two_things_gets_both_answered_with_their_own_citations(make_assistant) -> None:
+    model = ScriptedChatModel(replies=["never used"])
+
+    result = make_assistant(model, yes_no_answers="quote").answer(
+        "How much do AI product managers get paid in the US, and do they have to write code themselves?")
+
+    assert "$140,000" in result.answer and "not write" in result.answer and not result.declined
+    assert model.prompts == []  # the pay is computed and the yes/no quoted
+    for line, n in re.findall(r"^> (.+) \[(\d+)\]$", result.answer, re.M):  # quotes are the AI PM's own
+        source = result.sources[int(n) - 1]
+        assert line in source["text"] and source["section"].startswith("AI Product Manager"), (line, source)
+
+
+def test_a_follow_on_question_about_what_the_guide_lacks_is_not_answered_with_figures(make_assistant) -> None:
+    result = make_assistant().answer("do ml engineers usually get equity or stock options, and how much is that worth?")
+
+    assert result.declined and result.reason == "not_in_guide" and "£" not in result.answer
+    assert "$" not in result.answer
+
+
 def test_why_a_role_matters_is_still_the_models_to_explain(make_assistant) -> None:
     model = ScriptedChatModel(replies=["Because models must run in production [1]."])
 
