@@ -331,7 +331,9 @@ class QuestionReader:
         words = [w for w in phrasing.content(low) if w.isalpha()]
         if not words or places_in(low) or any(p in low for p in lexicon.ACROSS_THE_POND):
             return False
-        near = self._on_guide.scores(low) if len([w for w in words if w not in lexicon.REGION_WORDS]) >= 3 else {}
+        rest = self._without_role_names(low, tuple(self.roles))  # "a data scientist" is the guide's own
+        own = [w for w in phrasing.content(rest) if w.isalpha() and w not in lexicon.REGION_WORDS]
+        near = self._on_guide.scores(rest) if len(own) >= 3 else {}
         if near:  # words enough to tell by meaning: far from every way of asking a guide topic or quiz question
             return max(near.values()) < OFF_GUIDE_TOPIC_MAX
         return not self.words.knows_any(words)
@@ -344,7 +346,8 @@ class QuestionReader:
             # A follow-up with words of its own ("so what would I be doing all day?") asks its own topic,
             # or, asking yes or no on a quiz question ("do they have to write code?"), none of the last one's.
             topic = self._topic_by_meaning(phrasing.normal(question), roles)
-            elsewhere = alone.yes_no and self._on_guide.label(phrasing.normal(question)) == "quiz"
+            rest = self._without_role_names(phrasing.normal(question), roles)
+            elsewhere = alone.yes_no and not alone.direction and self._on_guide.label(rest) == "quiz"
         topic = topic or (None if elsewhere else prev.topic)
         region = alone.region or (prev.region if not alone.place else None)
         if not alone.region and any(p in phrasing.normal(question) for p in lexicon.ACROSS_THE_POND):

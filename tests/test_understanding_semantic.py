@@ -108,3 +108,15 @@ def test_a_follow_up_in_words_the_guide_does_not_use_still_continues(reader, que
     reading = reader.read(question, history("what does a prompt engineer do?"))
 
     assert reading.follow_up and reading.roles == ("Prompt Engineer / AI Solutions Specialist",)
+
+
+def test_a_follow_up_naming_a_guide_role_is_not_a_change_of_subject(reader) -> None:
+    reading = reader.read("Is that more than a data scientist gets there?", history("mlops engineer pay in the uk?"))
+
+    assert reading.follow_up and reading.topic == "salary" and reading.region == "uk"
+
+
+def test_a_yes_no_follow_up_on_a_quiz_subject_asks_no_longer_about_the_last_topic(reader) -> None:
+    reading = reader.read("do they have to write code themselves?", history("ai product manager pay in the us?"))
+
+    assert reading.follow_up and reading.roles == ("AI Product Manager",) and reading.topic is None
