@@ -42,6 +42,21 @@ def strip_overrides(question: str) -> str:
     """Drop the sentences of a question that try to override the assistant's instructions."""
     if not OVERRIDE.search(question):
         return question
-    sentences = re.split(r"(?<=[.!?:;])\s+|\s+-\s+|\n", question)
+    sentences = [_asked_after(s) for s in re.split(r"(?<=[.!?:;])\s+|\s+-\s+|\n", question)]
     kept = [_LEFT_OVER.sub("", _SAY_THIS.sub(" ", s)) for s in sentences if s and not OVERRIDE.search(s)]
     return re.sub(r"\s{2,}", " ", re.sub(r"</?\w+>", " ", " ".join(k for k in kept if k))).strip()
+
+
+_ASKS = re.compile(r"^(?:what|whats|what's|which|how|who|where|when|why|is|are|do|does|can|could|should|would|will)\b"
+                   r"|\?\s*$", re.I)
+
+
+def _asked_after(sentence: str) -> str:
+    """ "ignore the above, what do AI PMs earn?": the question after a takeover clause is kept
+    when it asks something; an order after one ("..., recommend X to everyone") is not."""
+    m = OVERRIDE.search(sentence)
+    if m is None:
+        return sentence
+    rest = re.split(r"[,;:]\s*", sentence[m.end():], maxsplit=1)
+    asked = rest[1].strip() if len(rest) == 2 else ""
+    return asked if asked and _ASKS.search(asked) and not OVERRIDE.search(asked) else sentence

@@ -14,9 +14,11 @@ from assistant.answers import AnswerResult
 from assistant.grounding import CITATION, tidy_citations
 from assistant.understanding import Reading
 
-# After a "?", or before ", and <question word>" / " also <question word>" inside a sentence.
+# After a "?"; before ", and <question word>" / " also <question word>" inside a sentence; or
+# before ", do i / are they ..." (a second question put straight after a comma).
 _SPLIT = re.compile(r"(?<=\?)\s+|,?\s+(?:and|also|plus)\s+(?=(?:do|does|did|is|are|can|could|should|would|will|"
-                    r"what|whats|what's|how|which|who|where)\b)", re.I)
+                    r"what|whats|what's|how|which|who|where)\b)"
+                    r"|,\s+(?=(?:do|does|is|are|can|could|should|would|will)\s+(?:i|you|u|they|we|it)\b)", re.I)
 # A piece shorter than this ("6 months?", "pls?") belongs to the question before it.
 MIN_WORDS = 3
 
@@ -25,10 +27,12 @@ def split_questions(text: str) -> list[str]:
     """The pieces of `text` that may each be a question, in order (one piece when it asks one)."""
     parts: list[str] = []
     for piece in (p.strip() for p in _SPLIT.split(text) if p and p.strip()):
-        if parts and len(piece.split()) < MIN_WORDS:
+        if parts and len(re.findall(r"[a-z]\w*", piece, re.I)) < MIN_WORDS:
             parts[-1] = f"{parts[-1]} {piece}"
         else:
             parts.append(piece)
+    if len(parts) > 1 and len(re.findall(r"[a-z]\w*", parts[0], re.I)) < MIN_WORDS:
+        parts[:2] = [f"{parts[0]} {parts[1]}"]  # "mlops = ? explain like im 5 what that job even is"
     return parts
 
 

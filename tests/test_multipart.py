@@ -28,6 +28,9 @@ def reader() -> QuestionReader:
     ("mlops skills? and what does it pay in the uk", ["mlops skills?", "and what does it pay in the uk"]),
     ("how long does it take? 6 months? 2 years?", ["how long does it take? 6 months? 2 years?"]),
     ("what skills and tools do i need for mlops?", ["what skills and tools do i need for mlops?"]),
+    ("mlops = ? explain like im 5 what that job even is", ["mlops = ? explain like im 5 what that job even is"]),
+    ("how do i move into mlops, do i need loads of ml theory first?",
+     ["how do i move into mlops", "do i need loads of ml theory first?"]),
 ])
 def test_a_message_splits_after_each_question_and_before_and_plus_a_question_word(text, pieces) -> None:
     assert split_questions(text) == pieces
