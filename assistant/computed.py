@@ -4,6 +4,7 @@ small model cannot compare ranges or know what is missing, so code does it, with
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from assistant import lexicon, phrasing
@@ -102,7 +103,8 @@ def salary_answer(region: str | None, facts: RoleFacts) -> Computed | None:
     if region and len(chosen) == 1:
         r = chosen[0]
         where = lexicon.REGION_LABEL[region]
-        label = "" if r.region_key else f" ({r.region})"
+        named = re.search(r"\((.+)\)", r.region)  # "Global tech hubs (Berlin, Toronto, Singapore)"
+        label = f" ({named.group(1)})" if named else "" if r.region_key else f" ({r.region})"
         return Computed(f"The guide's salary range for the {facts.title} in {where}{label} is "
                         f"{r.display(with_qualifier=True)} {ref} (2026 estimates).", src.items)
     lines = [f"- {r.region}: {r.display(with_qualifier=True)}" for r in chosen]

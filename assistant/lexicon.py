@@ -48,7 +48,8 @@ TOPIC_WORDS: dict[str, tuple[str, ...]] = {
     "salary": ("salary", "salaries", "pay", "pays", "paid", "paying", "payout", "well-paid", "highest-paying", "payed", "earn", "earns", "earning", "earnings",
                "how much do", "how much does", "how much can", "how much would", "compensation", "comp", "money", "income", "wage", "wages",
                "lucrative", "tc", "package", "starts higher", "start higher", "starting salary", "starting pay",
-               "starts on", "start on", "remuneration", "rich", "cash", "bucks"),
+               "starts on", "start on", "remuneration", "rich", "cash", "bucks", "salary range", "pay range",
+               "bottom of the range", "top of the range"),
     "skills": ("skill", "skills", "skillset", "learn", "learning", "know", "tools", "toolkit", "requirements",
                "require", "required", "requires", "need", "needs", "needed", "qualification", "qualifications",
                "stack", "technologies", "tech", "languages", "study", "prerequisites", "phd", "degree",
@@ -264,13 +265,19 @@ META_WORDS: tuple[str, ...] = (
 # Head nouns of job titles: "<something> specialist" names a job, in the guide or not.
 JOB_HEADS = ("engineer", "scientist", "manager", "researcher", "specialist", "analyst", "developer", "designer",
              "architect", "consultant", "officer", "director", "lead", "ethicist", "technician", "administrator",
-             "strategist", "evangelist", "advocate", "trainer", "labeler", "annotator")
+             "strategist", "evangelist", "advocate", "trainer", "labeler", "annotator", "clerk", "worker",
+             "operator", "receptionist", "cashier", "secretary")
 # Words that may stand before a job head without making it another job ("a senior ML engineer").
 JOB_MODIFIERS_IGNORED = ("a", "an", "the", "ai", "ml", "senior", "junior", "lead", "entry", "level", "entry-level",
                          "good", "great", "successful", "new", "mid", "staff", "principal", "head", "chief",
                          "as", "be", "become", "being", "becoming", "to", "for", "of", "and", "or", "vs", "than",
                          "my", "your", "their", "our", "his", "her", "which", "what", "who", "any", "other",
                          "typical", "average", "regular", "remote", "freelance", "tech", "technical", "non-technical")
+# Those of them that only link words, so cannot end a job's own name ("scientist or engineer"),
+# where a modifier can ("data entry clerk").
+JOB_LINK_WORDS = frozenset({"a", "an", "the", "as", "be", "become", "being", "becoming", "to", "for", "of", "and",
+                            "or", "vs", "than", "my", "your", "their", "our", "his", "her", "which", "what", "who",
+                            "any", "other"})
 
 # Words before a role's name that set it aside rather than ask about it ("I'm not a ...",
 # "any role other than ...").

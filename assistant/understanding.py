@@ -281,7 +281,7 @@ class QuestionReader:
             words = m.group(1).split()
             while words and words[0] in lexicon.JOB_MODIFIERS_IGNORED:
                 words.pop(0)
-            if not words or words[-1] in lexicon.JOB_MODIFIERS_IGNORED:
+            if not words or words[-1] in lexicon.JOB_LINK_WORDS:
                 continue
             start = m.start(1) + m.group(1).index(words[0])
             self._keep_job(found, spans, start, m.end(), " ".join([*words, m.group(2)]))

@@ -172,6 +172,13 @@ def test_a_salary_question_with_a_region_gets_that_regions_range(reader, roles) 
     assert "$140,000 – $280,000" in result.text and "£" not in result.text
 
 
+def test_the_global_tech_hubs_range_names_its_cities(reader, roles) -> None:
+    result = answer(reader, roles, "what does an ml engineer make in singapore?")
+
+    assert "€70,000 – €160,000" in result.text and "Berlin, Toronto, Singapore" in result.text
+    assert_grounded(result)
+
+
 def test_what_one_would_realistically_earn_is_the_guides_figures(reader, roles) -> None:
     result = answer(reader, roles, "im eyeing the policy side of ai safety. what would i realistically earn doing that?")
 

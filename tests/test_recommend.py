@@ -306,6 +306,14 @@ def test_keyword_phrases_win_over_the_model_and_fill_the_background():
     assert answers.background == "writer/communications"  # parse_background first
 
 
+@pytest.mark.parametrize("text", ["i'm a lawyer, cant code, but interested in ai regulation",
+                                  "i dont code and never will"])
+def test_not_coding_written_without_an_apostrophe_is_still_a_no(text):
+    chat = FakeListChatModel(responses=['{"code": true, "research": null, "stakeholders": null, "background": null}'])
+
+    assert answers_from_description(text, chat).code is False
+
+
 @pytest.mark.parametrize(
     "question", ["How do I break into ML engineering?", "Which AI role would suit me?", "I love coding. What fits?"]
 )

@@ -48,7 +48,7 @@ _CODE_YES = [
     r"\b(?:i code|code for fun|side projects)\b",
 ]
 _CODE_NO = [
-    r"(?:don't|do not|never|hate|dislike|not (?:into|big on|keen on|a fan of)|rather not|can't|cannot)"
+    r"(?:don'?t|do not|never|hate|dislike|not (?:into|big on|keen on|a fan of)|rather not|can'?t|cannot|can not)"
     r"\s+(?:\w+\s+){0,2}(?:cod(?:e|ing)|programming|program)",
     r"\bnon-?\s?technical\b",
     r"\bnot (?:very |particularly |that )?technical\b",
