@@ -83,6 +83,7 @@ TOPIC_MEANING: dict[str, tuple[str, ...]] = {
               "who would enjoy it", "who is this path for"),
     "break_in": ("how do I get hired", "how to land the first job", "how to get started in it",
                  "how do I switch into it", "what is the usual route in", "which jobs do people move in from"),
+    "summary": ("what is this job, in one sentence", "explain what the role is", "what is the point of the role"),
 }
 
 # A gap that a role's own section covers where the role has it: "is the MLOps job market

@@ -931,7 +931,7 @@ def test_how_hard_a_role_is_to_get_is_answered_in_the_guides_own_lines(make_assi
         assert line in result.sources[int(n) - 1]["text"], (line, n)
 
 
-def test_a_short_verdict_gets_the_guides_deciding_line_from_the_role_it_names(make_assistant) -> None:
+def test_a_short_verdict_gets_the_guides_deciding_line_from_the_role_it_names(make_assistant, roles) -> None:
     model = ScriptedChatModel(replies=["The AI/ML Research Scientist track is the hardest to get into [1]."])
 
     result = make_assistant(model).answer("which track is the hardest to get into?")
@@ -939,9 +939,10 @@ def test_a_short_verdict_gets_the_guides_deciding_line_from_the_role_it_names(ma
     assert result.mode == "llm" and result.answer.startswith("The AI/ML Research Scientist track")
     quoted = re.findall(r"^The guide: “(.+?)\.?” \[(\d+)\]$", result.answer, re.M)
     assert quoted
-    for line, n in quoted:  # each quote is a line of the source it cites, and that source is the named role's
+    others = [t for t in roles if t != "AI/ML Research Scientist"]
+    for line, n in quoted:  # each quote is a line of the source it cites, never another role's
         source = result.sources[int(n) - 1]
-        assert line in source["text"] and source["section"].startswith("AI/ML Research Scientist"), (line, source)
+        assert line in source["text"] and not source["section"].startswith(tuple(others)), (line, source)
 
 
 def test_a_message_asking_two_things_gets_both_answered_with_their_own_citations(make_assistant) -> None:

@@ -31,6 +31,7 @@ def reader(real_embeddings) -> QuestionReader:
         ("what should an ai researcher be good at", "skills"),
         ("who does the guide say the data science path is for", "suits"),
         ("whats the usual route into data science, like what job do people come from", "break_in"),
+        ("what exactly is an ml engineer, like what's the role in a sentence", "summary"),
     ],
 )
 def test_a_paraphrase_without_a_topic_word_finds_its_topic_by_meaning(reader, question, topic) -> None:
