@@ -352,8 +352,9 @@ class Assistant:
 
     def _deciding_lines(self, answer: str, reading: Reading, context: list[Hit]) -> list[tuple[int, str]]:
         """The guide's lines nearest in meaning to the question, from the passages of the roles
-        asked about or named in the verdict (and the guide's general passages)."""
-        numbers = passages.own_passages(set(reading.roles) | {r.title for r in find_roles(answer, self.roles)}, context)
+        named in the verdict, else of those asked about and the guide's general passages."""
+        named = {r.title for r in find_roles(answer, self.roles)}  # the verdict's own role first: its honest note
+        numbers = passages.own_passages(set(reading.roles) | named, context, general=not named)
         picks = self.evidence.pick(reading.text, [context[n - 1].body for n in numbers], limit=2, ignore=reading.roles)
         return [(numbers[k - 1], line) for k, line in picks]
 

@@ -88,8 +88,9 @@ def rank_on_quiz(reading: Reading, roles: Mapping[str, RoleFacts]) -> Computed |
     src = Sources()
     ref = src.cite_text(quiz_source_of(roles), f"{QUIZ_SECTION} / {question.text}",
                         f"{question.text} Yes: {', '.join(question.yes)}. No: {', '.join(question.no)}.")
+    named = [GUIDE_NAMES.get(n, n) + (f" ({m.group(1)})" if (m := re.search(r"\((.+)\)", n)) else "") for n in side]
     return Computed(f"The guide does not rank the roles on this, but its quiz asks \"{question.text}\" and a "
-                    f"{'Yes' if yes else 'No'} points to {', '.join(side)}. {ref}", src.items)
+                    f"{'Yes' if yes else 'No'} points to {', '.join(named)}. {ref}", src.items)
 
 
 def _dimension(text: str) -> Question | None:

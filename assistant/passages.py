@@ -84,11 +84,12 @@ def _in_section(hit: Hit, section: str) -> bool:
     return any(str(hit.metadata.get(key, "")).startswith(section) for key in ("section", "citation"))
 
 
-def own_passages(roles: set[str], context: list[Hit]) -> list[int]:
+def own_passages(roles: set[str], context: list[Hit], general: bool = True) -> list[int]:
     """Numbers (from 1) of the passages a quote may come from: the roles' own and the guide's
-    general ones, never another role's ("do AI PMs code?" is not answered by a researcher's
-    line); all of them when no role is named."""
+    general ones (unless `general` is False), never another role's ("do AI PMs code?" is not
+    answered by a researcher's line); all of them when no role is named."""
     every = list(range(1, len(context) + 1))
     if not roles:
         return every
-    return [n for n in every if context[n - 1].metadata.get("role") in roles | {None, ""}] or every
+    allowed = roles | {None, ""} if general else roles
+    return [n for n in every if context[n - 1].metadata.get("role") in allowed] or every
