@@ -313,8 +313,8 @@ def test_how_two_roles_differ_on_a_quiz_subject_is_still_their_profiles_not_the_
 
 
 @pytest.mark.parametrize(("question", "side", "other"), [
-    ("what are the least technical kinds of ai work?", "AI PM", "ML Engineer"),
-    ("which role is the most hands-on with code?", "ML Engineer", "AI PM"),
+    ("what are the least technical kinds of ai work?", "AI Product Manager", "Machine Learning Engineer"),
+    ("which role is the most hands-on with code?", "Machine Learning Engineer", "AI Product Manager"),
 ])
 def test_a_superlative_on_a_quiz_question_is_the_side_the_quiz_puts_roles_on(reader, roles, question, side,
                                                                               other) -> None:
