@@ -143,6 +143,8 @@ class Assistant:
             assert result is not None
             if results and results[-1].declined and (result.reading or {}).get("follow_up"):
                 continue  # "..., and how much is that worth?" after a question the guide cannot answer
+            if any(r.answer == result.answer for r in results):
+                continue  # read as the same question again: said once
             results.append(result)
             turns += [{"role": "user", "content": part}, {"role": "assistant", "content": result.answer}]
         text, sources = joined(results)

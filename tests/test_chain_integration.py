@@ -8,6 +8,7 @@ parsed guide; those run here on the real embedder's reading of the question.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -170,3 +171,21 @@ def test_how_two_roles_differ_is_the_guides_own_words_not_the_models(assistant: 
 
     assert result.mode == "computed" and "overlap" in result.answer
     assert unsupported_figures(result.answer, texts(result)) == []
+
+
+def test_a_message_asking_two_things_answers_both_from_the_guide(assistant: Assistant) -> None:
+    result = assistant.answer("how much do ai product managers get paid in the us, and do they have to write code?")
+
+    assert "$140,000 – $280,000" in result.answer and "not write" in result.answer and not result.declined
+    assert unsupported_figures(result.answer, texts(result)) == []
+    for line, n in re.findall(r"^> (.+) \[(\d+)\]$", result.answer, re.M):  # quotes are the AI PM's or the guide's
+        assert line in result.sources[int(n) - 1]["text"]
+        assert not result.sources[int(n) - 1]["section"].startswith(("Machine", "Data", "AI/ML", "MLOps", "Prompt"))
+
+
+def test_a_follow_up_far_from_the_guide_is_declined_even_naming_a_region(assistant: Assistant) -> None:
+    history = [{"role": "user", "content": "ai pm pay in the uk?"}, {"role": "assistant", "content": "£70,000 [1]"}]
+
+    result = assistant.answer("cool. btw who's the current prime minister of the uk?", history)
+
+    assert result.declined and result.reason == "out_of_scope"

@@ -117,7 +117,8 @@ def test_a_follow_up_naming_a_guide_role_is_not_a_change_of_subject(reader) -> N
     assert reading.follow_up and reading.topic == "salary" and reading.region == "uk"
 
 
-def test_a_yes_no_follow_up_on_a_quiz_subject_asks_no_longer_about_the_last_topic(reader) -> None:
-    reading = reader.read("do they have to write code themselves?", history("ai product manager pay in the us?"))
+@pytest.mark.parametrize("question", ["do they have to write code themselves?", "do they have to code?"])
+def test_a_yes_no_follow_up_on_a_quiz_subject_asks_no_longer_about_the_last_topic(reader, question) -> None:
+    reading = reader.read(question, history("ai product manager pay in the us?"))
 
     assert reading.follow_up and reading.roles == ("AI Product Manager",) and reading.topic is None
