@@ -10,15 +10,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from assistant import lexicon
 from assistant.answers import AnswerResult
 from assistant.grounding import CITATION, tidy_citations
 from assistant.understanding import Reading
 
 # After a "?"; before ", and <question word>" / " also <question word>" inside a sentence; or
-# before ", do i / are they ..." (a second question put straight after a comma).
+# before ", do i / are they ..." (a second question put straight after a comma; not "..., can
+# you ...", which is the one request).
 _SPLIT = re.compile(r"(?<=\?)\s+|,?\s+(?:and|also|plus)\s+(?=(?:do|does|did|is|are|can|could|should|would|will|"
                     r"what|whats|what's|how|which|who|where)\b)"
-                    r"|,\s+(?=(?:do|does|is|are|can|could|should|would|will)\s+(?:i|you|u|they|we|it)\b)", re.I)
+                    r"|,\s+(?=(?:do|does|is|are|can|could|should|would|will)\s+(?:i|they|we|it)\b)", re.I)
 # A piece shorter than this ("6 months?", "pls?") belongs to the question before it.
 MIN_WORDS = 3
 
@@ -37,6 +39,8 @@ def split_questions(text: str) -> list[str]:
 def asks_something(reading: Reading) -> bool:
     """Does this piece ask something of its own (a role, a topic, a gap, a yes/no, a ranking...),
     rather than set the scene ("hey so quick question?")?"""
+    if set(re.findall(r"[a-z]+", reading.question.lower())) <= lexicon.SMALL_TALK:
+        return False  # "cool, ...", "thanks!": no question of its own
     return bool(reading.roles or reading.topic or reading.gap or reading.yes_no or reading.place
                 or reading.kind in {"comparison", "ranking", "path_request", "out_of_scope", "meta"})
 
