@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+import threading
 from collections.abc import Sequence
 from functools import cache, lru_cache
 from pathlib import Path
@@ -36,9 +37,13 @@ class SentenceTransformerEmbeddings(Embeddings):
 
     model_id = LOCAL_MODEL_ID
 
-    def __init__(self, batch_size: int = 64) -> None:
+    def __init__(self, batch_size: int = 64, query_cache: int = 256) -> None:
         self._batch_size = batch_size
         self._loaded = None
+        # One question is embedded by retrieval and by each reading by meaning: encode it once.
+        self._queries: dict[str, list[float]] = {}
+        self._query_cache = query_cache
+        self._queries_lock = threading.Lock()
 
     @property
     def model(self):  # loaded on first use: an unchanged re-ingest never pays for it
@@ -64,7 +69,15 @@ class SentenceTransformerEmbeddings(Embeddings):
         return vectors.tolist()
 
     def embed_query(self, text: str) -> list[float]:
-        return self.embed_documents([text])[0]
+        with self._queries_lock:
+            vector = self._queries.pop(text, None)
+        if vector is None:
+            vector = self.embed_documents([text])[0]
+        with self._queries_lock:  # the web app reads questions on several threads
+            self._queries[text] = vector  # most recent last: the first key is the one to evict
+            while len(self._queries) > self._query_cache:
+                del self._queries[next(iter(self._queries))]
+        return list(vector)
 
 
 class KeywordEmbeddings(Embeddings):
