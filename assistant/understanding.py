@@ -341,11 +341,11 @@ class QuestionReader:
     def _merge(self, alone: Reading, prev: Reading, question: str) -> Reading:
         roles = alone.roles or prev.roles
         topic = alone.topic
+        rest = self._without_role_names(phrasing.normal(question), roles)
         if topic is None and roles and not alone.region and len(phrasing.content(phrasing.normal(question))) >= 3:
             # A follow-up with words of its own ("so what would I be doing all day?") asks its own topic.
-            topic = self._topic_by_meaning(phrasing.normal(question), roles)
+            topic = self._topics.label(rest)
         # Asking yes or no on a quiz question ("do they have to code?") asks nothing of the last topic.
-        rest = self._without_role_names(phrasing.normal(question), roles)
         elsewhere = topic is None and alone.yes_no and not alone.direction and self._on_guide.label(rest) == "quiz"
         topic = topic or (None if elsewhere else prev.topic)
         region = alone.region or (prev.region if not alone.place else None)
