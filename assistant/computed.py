@@ -181,16 +181,19 @@ def rank_salaries(reading: Reading, roles: Mapping[str, RoleFacts]) -> Computed:
     src = Sources()
     regions = [reading.region] if reading.region else list(REGION_ORDER)
     low_first = reading.direction == "low"
+    end = ranked_end(reading)
+    sign = 1 if low_first else -1
     parts = []
     for key in regions:
         rows = [(f, r) for f in roles.values() if f.detailed for r in ranges_in(f, key)[:1]]
         if not rows or (len(rows) < 2 and not reading.region):
             continue
-        rows.sort(key=lambda fr: (fr[1].low, fr[1].high) if low_first else (-fr[1].high, -fr[1].low))
+        rows.sort(key=lambda fr: (sign * fr[1].low, sign * fr[1].high) if end == "low"
+                  else (sign * fr[1].high, sign * fr[1].low))
         lines = [f"{n}. {f.title}: {r.display(with_qualifier=True)}{_track(r)} {src.cite(f, SALARY)}"
                  for n, (f, r) in enumerate(rows, start=1)]
         best = rows[0][0].title
-        how = "lowest starting figure" if low_first else "highest top figure"
+        how = f"{'lowest' if low_first else 'highest'} {'starting' if end == 'low' else 'top'} figure"
         lead = (f"In {lexicon.REGION_LABEL[key]}, the {best} has the {how}:" if len(rows) > 1 else
                 f"Only the {best} has a figure for {lexicon.REGION_LABEL[key]}:")
         parts.append(lead + "\n" + "\n".join(lines))
@@ -198,9 +201,17 @@ def rank_salaries(reading: Reading, roles: Mapping[str, RoleFacts]) -> Computed:
         where = lexicon.REGION_LABEL.get(reading.region or "", "that region")
         return Computed(f"The guide gives no salary figures for any role in {where}.", src.items,
                         declined=True, reason="not_in_guide")
-    order = "from the lowest starting figure up" if low_first else "by the top of each range"
+    order = f"by the {'bottom' if end == 'low' else 'top'} of each range, {'lowest' if low_first else 'highest'} first"
     return Computed(f"Ranked {order}, using the guide's 2026 salary estimates:\n\n" + "\n\n".join(parts),
                     src.items)
+
+
+def ranked_end(reading: Reading) -> str:
+    """Which end of the salary ranges a ranking goes by: the one the question names ("the
+    highest starting pay": "low"), else the top for the best paid and the bottom for the worst."""
+    low = phrasing.normal(reading.text)
+    ends = [e for e, words in lexicon.RANGE_ENDS.items() if phrasing.has_any(low, words)]
+    return ends[0] if len(ends) == 1 else ("low" if reading.direction == "low" else "high")
 
 
 def roles_needing(skill: str, roles: Mapping[str, RoleFacts]) -> Computed | None:
@@ -320,7 +331,7 @@ def _rank_without_seniority(reading: Reading, roles: Mapping[str, RoleFacts]) ->
     ranked = rank_salaries(reading, roles)
     if ranked.declined:
         return ranked
-    end = "lower" if reading.direction == "low" else "upper"
+    end = "lower" if ranked_end(reading) == "low" else "upper"
     note = (f"The guide does not break pay down by seniority; it gives one range per role and region. "
             f"The nearest it gives is the {end} end of each range.")
     return Computed(f"{note}\n\n{ranked.text}", ranked.sources)

@@ -102,6 +102,12 @@ HIGHER = ("more", "higher", "better", "bigger", "greater", "larger", "most", "hi
           "biggest", "max", "maximum", "richest", "best-paid", "best-paying", "better-paid", "highest-paying")
 LOWER = ("less", "lower", "least", "lowest", "worst", "smaller", "smallest", "min", "minimum", "cheapest",
          "worst-paid", "lowest-paying", "poorest")
+# The two ends of a salary range, as people name them ("the highest starting salary" ranks bottoms).
+RANGE_ENDS: dict[str, tuple[str, ...]] = {
+    "low": ("starting", "start", "starts", "minimum", "min", "bottom", "floor", "lower end", "low end", "entry",
+            "entry-level", "lower bound", "at least"),
+    "high": ("top end", "ceiling", "maximum", "max", "upper end", "high end", "upper bound", "peak", "top of"),
+}
 SUPERLATIVES = ("most", "highest", "best", "top", "biggest", "richest", "lowest", "least", "worst", "smallest",
                 "poorest")
 COMPARE = ("vs", "v", "versus", "compare", "compared", "comparison", "or", "than", "between", "difference",

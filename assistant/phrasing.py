@@ -67,8 +67,14 @@ def content(low: str) -> list[str]:
     return [w for w in WORD.findall(low) if w not in STOP and w not in OPENING_FILLER and len(w) > 2]
 
 
+# Latin abbreviations spelled out: the "i" of "i.e." is nobody speaking of themselves.
+LATIN = {"i.e.": "that is", "ie.": "that is", "e.g.": "for example", "eg.": "for example"}
+_LATIN = re.compile(r"(?<![\w.])(?:i\.e\.?|e\.g\.?|ie\.|eg\.)(?!\w)")
+
+
 def normal(text: str) -> str:
-    return re.sub(r"\s+", " ", text.lower().replace("’", "'")).strip()
+    low = re.sub(r"\s+", " ", text.lower().replace("’", "'")).strip()
+    return _LATIN.sub(lambda m: LATIN.get(m.group(0).rstrip(".") + ".", m.group(0)), low)
 
 
 def has_any(low: str, phrases: Sequence[str]) -> bool:

@@ -446,3 +446,17 @@ def test_a_role_question_with_a_provenance_word_stays_a_role_question(reader, ro
     reading = reader.read("where do data scientists usually come from?")
 
     assert reading.topic not in {"about", "help"}
+
+
+@pytest.mark.parametrize(("question", "first", "lead"), [
+    ("which uk role has the highest starting point, i.e. the bottom of the salary range is highest?",
+     "AI/ML Research Scientist: £80,000", "highest starting figure"),
+    ("which role has the lowest ceiling in the us?", "Prompt Engineer / AI Solutions Specialist: $90,000 – $180,000",
+     "lowest top figure"),
+])
+def test_a_ranking_goes_by_the_end_of_the_range_the_question_names(reader, roles, question, first, lead) -> None:
+    result = answer(reader, roles, question)
+
+    top = next(line for line in result.text.splitlines() if line.startswith("1. "))
+    assert first in top and lead in result.text
+    assert_grounded(result)

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator, Mapping
 
 from langchain_core.language_models import BaseChatModel
 
+from assistant.phrasing import normal
 from assistant.recommend.cards import RoleCard, build_cards
 from assistant.recommend.profile import answers_from_description, model_can_add
 from assistant.recommend.render import render_markdown
@@ -54,7 +55,7 @@ def is_path_request(question: str) -> bool:
     q = (question or "").strip()
     if not q:
         return False
-    low = q.lower()
+    low = normal(q)
     if any(re.search(p, low) for p in _PATH_PATTERNS) and (_ABOUT_THE_ASKER.search(low) or _ASKS_DIRECTLY.match(low)):
         return True  # not "what questions does the guide ask to help you pick a path?"
     if _GET_INTO_AI.search(q) and not find_roles(q, known_roles()):
