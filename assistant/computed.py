@@ -5,7 +5,7 @@ small model cannot compare ranges or know what is missing, so code does it, with
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from assistant import lexicon, phrasing
 from assistant.about import about_the_guide
@@ -20,6 +20,7 @@ from assistant.contrasts import (
     what_the_quiz_asks,
 )
 from assistant.recommend.profile import says_nothing
+from assistant.regions import regions_named
 from assistant.roles import LISTED_SECTION, SALARY, RoleFacts
 from assistant.salaries import SalaryRange
 from assistant.understanding import Reading
@@ -70,7 +71,7 @@ def compute(reading: Reading, roles: Mapping[str, RoleFacts]) -> Computed | None
     if reading.kind == "role_fact" and len(facts) == 1:
         if reading.topic == "salary" and not phrasing.ASKS_WHY.search(reading.text):
             # "is it well paid?", "what would I realistically earn?": the figures are the guide's answer
-            return salary_answer(reading.region, facts[0])
+            return salary_answer(reading.region, facts[0], regions_named(reading.text))
         if not reading.judgement and not reading.yes_no:
             return section_answer(reading, facts[0])
     return None
@@ -79,7 +80,7 @@ def compute(reading: Reading, roles: Mapping[str, RoleFacts]) -> Computed | None
 def section_answer(reading: Reading, facts: RoleFacts) -> Computed | None:
     """A role's section when asked plainly ("what does an MLOps engineer do?")."""
     if reading.topic == "salary":
-        return salary_answer(reading.region, facts)
+        return salary_answer(reading.region, facts, regions_named(reading.text))
     section = lexicon.TOPIC_SECTION.get(reading.topic or "", reading.topic)
     body = facts.sections.get(section or "", "").strip()
     if not section or not body:
@@ -92,14 +93,23 @@ def section_answer(reading: Reading, facts: RoleFacts) -> Computed | None:
     return Computed("\n".join(lines), src.items)
 
 
-def salary_answer(region: str | None, facts: RoleFacts) -> Computed | None:
+def salary_answer(region: str | None, facts: RoleFacts, regions: Sequence[str] = ()) -> Computed | None:
+    """A role's range in the region asked, in each of several regions asked ("in the UK and the
+    US?"), or in every region it has."""
     if not facts.salaries:
         return None
     src = Sources()
     ref = src.cite(facts, SALARY)
-    chosen = ranges_in(facts, region) if region else list(facts.salaries)
+    keys = list(regions) if len(regions) >= 2 else [region] if region else []
+    chosen = [r for k in keys for r in ranges_in(facts, k)] if keys else list(facts.salaries)
     if not chosen:
         return None
+    lacking = [lexicon.REGION_LABEL[k] for k in keys if not ranges_in(facts, k)]
+    if len(keys) >= 2:
+        lines = [f"- {r.region}: {r.display(with_qualifier=True)}" for r in chosen]
+        lines += [f"- {where[:1].upper() + where[1:]}: the guide gives no figure for this role" for where in lacking]
+        return Computed(f"The guide's salary ranges for the {facts.title} (2026 estimates) {ref}:\n" + "\n".join(lines),
+                        src.items)
     if region and len(chosen) == 1:
         r = chosen[0]
         where = lexicon.REGION_LABEL[region]

@@ -39,20 +39,42 @@ def region_in_text(text: str) -> str | None:
     return here[0] if here else None
 
 
+def regions_named(text: str) -> list[str]:
+    """Every guide region `text` asks about, in order ("in the UK and the US?" -> uk, us); the
+    one region_in_text reads when the asker names where they are or says "across the pond"."""
+    low = text.lower()
+    if any(phrase in low for phrase in lexicon.ACROSS_THE_POND):
+        return [k for k in [region_in_text(text)] if k]
+    mentions = [key for start, key in _mentions(text) if not _says_here(low, start)]
+    return list(dict.fromkeys(mentions)) or [k for k in [region_in_text(text)] if k]
+
+
 def _mentions(text: str) -> list[tuple[int, str]]:
     """(position, region) of each region word in `text`, in order; overlapping words count once."""
     low = text.lower()
     found: list[tuple[int, int, str]] = []
     for word, key in sorted(_REGION_WORDS.items(), key=lambda kv: -len(kv[0])):
-        if word in {"us", "gb"}:  # "us" is usually the pronoun: only "US", or "the us" / "in us"
+        if word in {"us", "gb"}:  # "us" is usually the pronoun: only "US", "the us" / "in us", or "uk vs us"
             pattern = rf"(?<![\w.]){word.upper()}(?![\w])|(?<=the ){word}(?![\w])|(?<=in ){word}(?![\w])"
-            matches = re.finditer(pattern, text)
+            matches = [*re.finditer(pattern, text),
+                       *(m for m in re.finditer(rf"(?<![\w.]){word}(?![\w])", low) if _beside_a_region(low, m))]
         else:
             matches = re.finditer(rf"(?<![\w]){re.escape(word)}(?![\w])", low)
         for m in matches:
             if not any(m.start() < b and a < m.end() for a, b, _ in found):
                 found.append((m.start(), m.end(), key))
     return [(start, key) for start, _, key in sorted(found)]
+
+
+_PAIRED = r"\s*(?:vs\.?|v\.?|versus|and|or|&|/)\s*"
+
+
+def _beside_a_region(low: str, m: re.Match) -> bool:
+    """Is this "us" one side of a pair of regions ("uk vs us", "us or uk") rather than the pronoun?"""
+    before = re.search(rf"([a-z]+){_PAIRED}$", low[:m.start()])
+    after = re.match(rf"{_PAIRED}(?:the\s+)?([a-z]+)", low[m.end():])
+    return any(side and side.group(1) in _REGION_WORDS and side.group(1) not in {"us", "gb"}
+               for side in (before, after))
 
 
 def _says_here(low: str, start: int) -> bool:

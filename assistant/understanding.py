@@ -143,8 +143,10 @@ class QuestionReader:
         region, place = self._region(text)
         direction = phrasing.direction(low)
         topic = self._topic(low, roles)
-        if topic is None and region and direction:
-            topic = "salary"  # the guide's regions are its pay regions: "highest ceiling in the US?"
+        if topic is None and region and (direction or roles):
+            # The guide's regions are its pay regions: "highest ceiling in the US?", "what would an
+            # MLOps engineer pull in across the pond?"
+            topic = "salary"
         if topic is None and not named and not jobs:
             words = phrasing.WORD.findall(low)
             # what the assistant covers ("help"), or the guide it answers from ("about")

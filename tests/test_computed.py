@@ -460,3 +460,27 @@ def test_a_ranking_goes_by_the_end_of_the_range_the_question_names(reader, roles
     top = next(line for line in result.text.splitlines() if line.startswith("1. "))
     assert first in top and lead in result.text
     assert_grounded(result)
+
+
+@pytest.mark.parametrize("question", ["How much do prompt engineers make in the UK and in the US? 🙏",
+                                      "how does data scientist pay compare uk vs us"])
+def test_one_roles_pay_asked_in_two_regions_gives_both_ranges(reader, roles, question) -> None:
+    result = answer(reader, roles, question)
+
+    assert not result.declined
+    for region in ("uk", "us"):
+        for r in computed.ranges_in(roles[reader.read(question).roles[0]], region):
+            assert r.display(with_qualifier=True) in result.text
+    assert_grounded(result)
+
+
+def test_a_region_one_of_several_lacks_is_said_plainly(reader, roles) -> None:
+    result = answer(reader, roles, "data scientist salary in the us and in berlin?")
+
+    assert "$100,000 – $200,000" in result.text and "Global tech hubs: the guide gives no figure" in result.text
+
+
+def test_a_role_asked_about_in_a_region_with_no_topic_word_asks_its_pay(reader, roles) -> None:
+    result = answer(reader, roles, "im based in london but curious - what would an mlops engineer pull in across the pond?")
+
+    assert "$130,000 – $250,000" in result.text and "£" not in result.text
