@@ -86,11 +86,20 @@ def section_answer(reading: Reading, facts: RoleFacts) -> Computed | None:
     if not section or not body:
         return None
     src = Sources()
-    ref = src.cite(facts, section)
-    lines = body.splitlines()
+    text = _cited_section(src, facts, section, body)
+    skills = facts.sections.get(lexicon.TOPIC_SECTION["skills"], "").strip()
+    if reading.topic == "break_in" and skills:
+        # Breaking in is building what the role asks for: the guide's skills for it come with its route.
+        text += "\n\n" + _cited_section(src, facts, lexicon.TOPIC_SECTION["skills"], skills)
+    return Computed(text, src.items)
+
+
+def _cited_section(src: Sources, facts: RoleFacts, section: str, body: str) -> str:
+    lines = re.sub(r"^###\s+(.+?)\s*$", r"*\1*", body, flags=re.M).splitlines()
     first = lines[0].rstrip()
+    ref = src.cite(facts, section)
     lines[0] = f"{first[:-1]} {ref}:" if first.endswith(":") else f"{first} {ref}"
-    return Computed("\n".join(lines), src.items)
+    return "\n".join(lines)
 
 
 def salary_answer(region: str | None, facts: RoleFacts, regions: Sequence[str] = ()) -> Computed | None:

@@ -484,3 +484,15 @@ def test_a_role_asked_about_in_a_region_with_no_topic_word_asks_its_pay(reader, 
     result = answer(reader, roles, "im based in london but curious - what would an mlops engineer pull in across the pond?")
 
     assert "$130,000 – $250,000" in result.text and "£" not in result.text
+
+
+@pytest.mark.parametrize("question", ["im a devops eng. how do i get into mlops specifically",
+                                      "how do i become an ml engineer"])
+def test_how_to_break_in_comes_with_the_skills_the_guide_lists_for_the_role(reader, roles, question) -> None:
+    result = answer(reader, roles, question)
+    facts = roles[reader.read(question).roles[0]]
+
+    assert facts.sections["How to break in"].strip().splitlines()[-1].strip()[:40] in result.text
+    assert all(skill in result.text for skill in facts.skills)
+    assert [s["section"].split(" / ")[-1] for s in result.sources] == ["How to break in", "Skills"]
+    assert_grounded(result)
