@@ -16,6 +16,9 @@ from assistant.contrasts import (
     compare_on_quiz,
     compare_profiles,
     compare_tracks,
+    on_side,
+    quiz_condition,
+    quiz_ref,
     rank_on_quiz,
     what_the_quiz_asks,
 )
@@ -203,8 +206,15 @@ def rank_salaries(reading: Reading, roles: Mapping[str, RoleFacts]) -> Computed:
     end = ranked_end(reading)
     sign = 1 if low_first else -1
     parts = []
+    condition = quiz_condition(reading.text)  # "...where i don't have to write code": the quiz's No side
+    among = on_side(*condition) if condition else {f.title: None for f in roles.values()}
+    if condition:
+        names = ", ".join(f"{t} ({track} track)" if track else t for t, track in among.items())
+        parts.append(f"Among the roles the guide's quiz points to when you answer {'Yes' if condition[1] else 'No'} to "
+                     f"\"{condition[0].text}\" ({names}) {quiz_ref(src, roles, condition[0])}:")
     for key in regions:
-        rows = [(f, r) for f in roles.values() if f.detailed for r in ranges_in(f, key)[:1]]
+        rows = [(f, r) for f in roles.values() if f.detailed and f.title in among
+                for r in [x for x in ranges_in(f, key) if (among[f.title] or "") in x.region.lower()][:1]]
         if not rows or (len(rows) < 2 and not reading.region):
             continue
         rows.sort(key=lambda fr: (sign * fr[1].low, sign * fr[1].high) if end == "low"
@@ -216,7 +226,7 @@ def rank_salaries(reading: Reading, roles: Mapping[str, RoleFacts]) -> Computed:
         lead = (f"In {lexicon.REGION_LABEL[key]}, the {best} has the {how}:" if len(rows) > 1 else
                 f"Only the {best} has a figure for {lexicon.REGION_LABEL[key]}:")
         parts.append(lead + "\n" + "\n".join(lines))
-    if not parts:
+    if len(parts) == bool(condition):
         where = lexicon.REGION_LABEL.get(reading.region or "", "that region")
         return Computed(f"The guide gives no salary figures for any role in {where}.", src.items,
                         declined=True, reason="not_in_guide")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from assistant import lexicon
+from assistant import lexicon, phrasing
 from assistant.cited import Computed, Sources
 from assistant.quiz import (
     BACKGROUND_QUESTION,
@@ -91,6 +91,37 @@ def rank_on_quiz(reading: Reading, roles: Mapping[str, RoleFacts]) -> Computed |
     named = [GUIDE_NAMES.get(n, n) + (f" ({m.group(1)})" if (m := re.search(r"\((.+)\)", n)) else "") for n in side]
     return Computed(f"The guide does not rank the roles on this, but its quiz asks \"{question.text}\" and a "
                     f"{'Yes' if yes else 'No'} points to {', '.join(named)}. {ref}", src.items)
+
+
+def quiz_condition(text: str) -> tuple[Question, bool] | None:
+    """The quiz question a condition in `text` answers, and how ("best paid job where i don't have
+    to write code": the code question, No); None when it names none, or several."""
+    low = text.lower().replace("non-", "non ")
+    hits = {key: [w for w in words if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", low)]
+            for key, words in lexicon.QUIZ_DIMENSION_WORDS.items()}
+    hits = {key: words for key, words in hits.items() if words}
+    if len(hits) != 1:
+        return None
+    key, words = next(iter(hits.items()))
+    refused = any(phrasing.refused(low, w) or re.search(rf"\bnon\s+{re.escape(w)}", low) for w in words)
+    return next(q for q in QUESTIONS if q.key == key), not refused
+
+
+def on_side(question: Question, yes: bool) -> dict[str, str | None]:
+    """The guide's roles an answer to `question` points to, each with the track it names
+    ("Ethics/Safety (policy track)": "policy"), or None for the whole role."""
+    out: dict[str, str | None] = {}
+    for name in question.yes if yes else question.no:
+        title = GUIDE_NAMES.get(name)
+        if title:
+            track = re.search(r"\((\w+) track\)", name)
+            out[title] = track.group(1).lower() if track else None
+    return out
+
+
+def quiz_ref(src: Sources, roles: Mapping[str, RoleFacts], question: Question) -> str:
+    return src.cite_text(quiz_source_of(roles), f"{QUIZ_SECTION} / {question.text}",
+                         f"{question.text} Yes: {', '.join(question.yes)}. No: {', '.join(question.no)}.")
 
 
 def _dimension(text: str) -> Question | None:

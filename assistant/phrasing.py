@@ -102,6 +102,13 @@ def asked_of_me(low: str, phrase: str) -> bool:
     return bool(re.search(lead + rf"(?:\w+\s+){{0,2}}?{re.escape(phrase)}", low))
 
 
+def refused(low: str, phrase: str) -> bool:
+    """Is `phrase` something the asker says they do not want to do ("a job where i don't have to
+    write code", "without writing code"), which is what they want of a role, not of the assistant?"""
+    negation = r"\b(?:don'?t|do not|doesn'?t|does not|never|not|no|without|won'?t|hate|avoid)\b"
+    return bool(re.search(rf"{negation}(?:\s+[\w']+){{0,3}}?\s+{re.escape(phrase)}", low))
+
+
 def direction(low: str) -> str | None:
     high = found(low, lexicon.HIGHER)
     lower = found(low, lexicon.LOWER)

@@ -132,7 +132,8 @@ class QuestionReader:
         # the sentences that ask, when some do.
         asked = _asking(low) or low
         # "does a PM / do they write code?" asks about a role's work, not for the assistant's
-        chores = [c for c in phrasing.found(asked, lexicon.CHORES) if not (roles or yes_no) or phrasing.asked_of_me(low, c)]
+        chores = [c for c in phrasing.found(asked, lexicon.CHORES) if (not (roles or yes_no) or phrasing.asked_of_me(low, c))
+                  and not phrasing.refused(asked, c)]
         chores += phrasing.found(asked, lexicon.OFF_SUBJECTS) + phrasing.found(asked, lexicon.PRODUCTS)
         chores += [a for a in [phrasing.artefact_asked(low)] if a]
         jobs = [j for j in self._other_jobs(text, tuple(r.title for r in named)) if not self._heads_a_section(j)]

@@ -496,3 +496,20 @@ def test_how_to_break_in_comes_with_the_skills_the_guide_lists_for_the_role(read
     assert all(skill in result.text for skill in facts.skills)
     assert [s["section"].split(" / ")[-1] for s in result.sources] == ["How to break in", "Skills"]
     assert_grounded(result)
+
+
+@pytest.mark.parametrize(("question", "first", "absent"), [
+    ("best paid ai job where i don't have to write code, stateside", "AI Product Manager: $140,000 – $280,000",
+     ("Research Scientist", "$400,000", "Machine Learning Engineer")),
+    ("which non-technical ai role pays best in the uk?", "AI Product Manager: £70,000 – £150,000",
+     ("Research Scientist", "MLOps")),
+    ("which role involving lots of coding pays the most in the uk?", "MLOps / AI Infrastructure Engineer: £70,000",
+     ("AI Product Manager", "Prompt Engineer")),
+])
+def test_a_pay_ranking_with_a_condition_the_quiz_asks_ranks_only_that_side(reader, roles, question, first, absent) -> None:
+    result = answer(reader, roles, question)
+
+    top = next(line for line in result.text.splitlines() if line.startswith("1. "))
+    assert first in top and "quiz" in result.text
+    assert not any(a in result.text.split("\n\n", 2)[-1] for a in absent)
+    assert_grounded(result)
