@@ -20,7 +20,10 @@ def gap_in(low: str, topic: str | None, salaries: Sequence[SalaryRange]) -> str 
     """The name of the guide's gap `low` asks about, or None. `salaries` are the named roles'
     ranges: an employer the guide's own range is about ("at OpenAI") is no gap."""
     asked = asking(low) or low
+    qualifiers = " ".join(r.qualifier.lower() for r in salaries)
     for name, words in lexicon.GAP_TOPICS.items():
+        if name == "employer names" and phrasing.found(qualifiers, lexicon.EMPLOYERS):
+            continue  # the role's own range names its employers ("at OpenAI, DeepMind...")
         if name in {"future salaries", "pay by seniority"}:
             if topic != "salary" or not phrasing.has_any(asked, words):
                 continue  # a pay attribute the question asks for, not the asker's ("im a junior. how much...?")
@@ -35,7 +38,6 @@ def gap_in(low: str, topic: str | None, salaries: Sequence[SalaryRange]) -> str 
     if phrasing.has_any(low, lexicon.HIRING) and phrasing.found(low, lexicon.EMPLOYERS):
         return "hiring at particular employers"
     if topic == "salary":
-        qualifiers = " ".join(r.qualifier.lower() for r in salaries)
         if any(e not in qualifiers for e in phrasing.found(low, lexicon.EMPLOYERS)):
             return "pay at particular employers"
     return None

@@ -153,9 +153,7 @@ class QuestionReader:
             # what the assistant covers ("help"), or the guide it answers from ("about")
             said = "help" if words and set(words) <= lexicon.SMALL_TALK else self._guide_itself.label(low)
             topic = said if said in {"about", "help"} else None
-        gap = self._gap(low, topic, roles)
-        if roles and lexicon.GAP_COVERED_BY.get(gap or "") in self.roles[roles[0]].sections:
-            gap, topic = None, lexicon.GAP_COVERED_BY[gap or ""]  # MLOps's "Growth outlook" speaks to demand
+        gap, topic = self._gap(low, topic, roles)
         set_aside = tuple(r.title for r in named if r.title not in roles)
         common = dict(question=raw, roles=roles, set_aside=set_aside, topic=topic, region=region, place=place, gap=gap,
                       direction=direction, yes_no=yes_no, text=text, unprofiled=unprofiled,
@@ -264,8 +262,14 @@ class QuestionReader:
         when clearly nearer than any other topic's."""
         return self._topics.label(self._without_role_names(low, roles))
 
-    def _gap(self, low: str, topic: str | None, roles: tuple[str, ...]) -> str | None:
-        return gap_in(low, topic, [r for n in roles for r in self.roles[n].salaries])
+    def _gap(self, low: str, topic: str | None, roles: tuple[str, ...]) -> tuple[str | None, str | None]:
+        """The guide's gap the question asks about, and its topic: a role's own section where
+        it covers the gap (MLOps's "Growth outlook" speaks to hiring demand)."""
+        gap = gap_in(low, topic, [r for n in roles for r in self.roles[n].salaries])
+        covered = lexicon.GAP_COVERED_BY.get(gap or "")
+        if roles and covered in self.roles[roles[0]].sections:
+            return None, covered
+        return gap, topic
 
     def _other_jobs(self, text: str, roles: tuple[str, ...]) -> list[str]:
         """Jobs named in `text` that are not one of the guide's roles (outside any role's name)."""
@@ -362,11 +366,11 @@ class QuestionReader:
             kind = "ranking"
         direction = alone.direction or (prev.direction if kind in {"comparison", "ranking"} else None)
         skill = alone.skill or (prev.skill if kind == "ranking" else None)
+        gap, topic = self._gap(phrasing.normal(question), topic, roles)  # with the roles carried over
         text = phrasing.standalone(question, roles, topic, region, place)
         query = f"{' '.join(roles)} {lexicon.TOPIC_LABEL.get(topic or '', '')} {text}".strip()
         return replace(alone, kind=kind, roles=roles, topic=topic, region=region, place=place,
-                       direction=direction, skill=skill, follow_up=True, text=text, query=query,
-                       gap=alone.gap or self._gap(phrasing.normal(question), topic, roles))
+                       direction=direction, skill=skill, follow_up=True, text=text, query=query, gap=gap)
 
 
 # --------------------------------------------------------------------------- helpers

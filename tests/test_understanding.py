@@ -486,6 +486,14 @@ def test_a_gap_a_roles_own_section_covers_is_that_section(reader) -> None:
     assert reader.read("what skills are in demand for an ml engineer?").gap is None
 
 
+def test_employers_named_by_a_roles_own_range_are_no_gap_even_in_a_follow_up(reader) -> None:
+    after = history("research scientist salary us")
+
+    assert reader.read("which companies is that at?", after).gap is None
+    assert reader.read("which companies is that at?", history("ml engineer salary us")).gap == "employer names"
+    assert reader.read("which companies pay research scientists that much?").gap is None
+
+
 def test_seniority_words_outside_a_pay_question_are_not_a_gap(reader) -> None:
     assert reader.read("how do i get an entry-level ml engineer job?").gap is None
 
