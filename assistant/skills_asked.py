@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import cached_property
 
 from assistant import lexicon, phrasing
 from assistant.roles import RoleFacts, alias_pattern
+from core.embeddings import english_words
 
 _FRAME = frozenset({"ai", "ml", "good", "strong", "most", "all", "guide", "ones", "which", "these", "list", "lists",
                     "something", "anything", "things", "stuff", "someone", "people"})
@@ -27,6 +29,20 @@ class SkillReader:
             w for facts in roles.values()
             for line in (*facts.skills, *facts.tasks, *(x for v in facts.skill_tracks.values() for x in v))
             for w in phrasing.WORD.findall(line.lower()) if len(w) >= 2)
+
+    @cached_property
+    def terms(self) -> frozenset[str]:
+        """The profiles' own terms, words no English dictionary has ("sql", "kubernetes", "pytorch"):
+        a question naming one is about the guide's content however else it is put."""
+        lines = [line for facts in self.roles.values()
+                 for line in (*facts.skills, *facts.tasks, *(x for v in facts.skill_tracks.values() for x in v))]
+        # Written with capitals inside the word or in full ("SQL", "PyTorch", "MLflow", "PhD")...
+        named = {w.lower() for line in lines for w in re.findall(r"\b[A-Za-z]*[A-Z][A-Za-z]*\b", line)
+                 if len(w) >= 3 and (w.isupper() or any(c.isupper() for c in w[1:]))}
+        # ...or no English word at all, nor a form of one ("kubernetes", "seaborn"; not "analysing").
+        unknown = {w for w in self.profile_words if len(w) >= 5 and w.isalpha() and w not in english_words()
+                   and not re.search(r"(?:ing|ies|es|s|ly|ed|ity|ion)$", w)}
+        return frozenset((named | unknown) - {"ai", "ml"})
 
     def asks_what_roles_do(self, low: str) -> bool:
         """ "which roles need/use X", or "which job runs/writes X" with a verb of the guide's tasks."""

@@ -340,6 +340,8 @@ class QuestionReader:
             return False
         rest = self._without_role_names(low, tuple(self.roles))  # "a data scientist" is the guide's own
         own = [w for w in phrasing.content(rest) if w.isalpha() and w not in lexicon.REGION_WORDS]
+        if any(w in self._skills.terms for w in own):
+            return False  # "why is sql such a big deal for it?": a term of the roles' profiles
         near = self._on_guide.scores(rest) if len(own) >= 3 else {}
         if near:  # words enough to tell by meaning: far from every way of asking a guide topic or quiz question
             return max(near.values()) < OFF_GUIDE_TOPIC_MAX

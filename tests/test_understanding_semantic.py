@@ -111,6 +111,13 @@ def test_a_follow_up_in_words_the_guide_does_not_use_still_continues(reader, que
     assert reading.follow_up and reading.roles == ("Prompt Engineer / AI Solutions Specialist",)
 
 
+@pytest.mark.parametrize("question", ["why is sql such a big deal for it tho", "is pytorch a must for them or nah"])
+def test_a_follow_up_naming_a_term_of_the_profiles_is_not_a_change_of_subject(reader, question) -> None:
+    reading = reader.read(question, history("skills for data science?"))
+
+    assert reading.follow_up and reading.roles == ("Data Scientist",)
+
+
 def test_a_follow_up_naming_a_guide_role_is_not_a_change_of_subject(reader) -> None:
     reading = reader.read("Is that more than a data scientist gets there?", history("mlops engineer pay in the uk?"))
 
