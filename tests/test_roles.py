@@ -401,3 +401,12 @@ def test_the_corpus_is_parsed_once_until_a_file_changes(tmp_path):
 
     edited = load_roles(corpus)["Data Scientist"]
     assert edited is not first["Data Scientist"] and edited.salaries[0].low == 51_000
+
+
+@pytest.mark.parametrize(("text", "role"), [("how much maths do u need for ai research?", "AI/ML Research Scientist"),
+                                           ("is ML research a good path", "AI/ML Research Scientist"),
+                                           ("what does ai safety research involve", "AI Safety & Ethics Researcher")])
+def test_each_roles_field_names_it(text, role) -> None:
+    roles = load_roles(REPO / "corpus")
+
+    assert [r.title for r in find_roles(text, roles)] == [role]
