@@ -51,24 +51,27 @@ def compare_on_quiz(reading: Reading, facts: Sequence[RoleFacts]) -> Computed | 
     if question is None or len(facts) < 2:
         return None
     sides = {f.title: _side(question, f.title) for f in facts}
-    if None in sides.values():
-        return None  # the quiz does not place every role: the model reads their profiles
+    said = [(f, section, line) for f in facts for section, line in _lines_about(f, question.key)]
+    if None in sides.values() and {f.title for f, _, _ in said} != {f.title for f in facts}:
+        return None  # neither the quiz nor the profiles' own lines place every role: the model reads them
     src = Sources()
     quiz = src.cite_text(quiz_source_of({f.title: f for f in facts}), f"{QUIZ_SECTION} / {question.text}",
                          f"{question.text} Yes: {', '.join(question.yes)}. No: {', '.join(question.no)}.")
     lines = [f"The guide's quiz asks \"{question.text}\" {quiz}"]
     for f in facts:
         side = sides[f.title]
-        where = "the quiz's Yes answer points to it" if side else "the quiz's No answer points to it"
+        where = {True: "the quiz's Yes answer points to it", False: "the quiz's No answer points to it",
+                 None: "the quiz does not place it on this question"}[side]
         lines.append(f"- {f.title}: {where}.")
     yes = [t for t, side in sides.items() if side is True]
     no = [t for t, side in sides.items() if side is False]
-    if yes and no:
+    if None in sides.values():
+        lines.append("So the quiz alone does not say which leans further towards this; the profiles' own lines do.")
+    elif yes and no:
         lines.append(f"So by the guide's quiz, the {' and the '.join(yes)} leans further towards this than the "
                      f"{' and the '.join(no)}.")
     else:
         lines.append("The quiz puts them on the same side, so it does not say which leans further towards this.")
-    said = [(f, section, line) for f in facts for section, line in _lines_about(f, question.key)]
     if said:
         lines.append("\nWhat the role profiles say:")
         lines += [f"- {f.title}: {line} {src.cite(f, section)}" for f, section, line in said]

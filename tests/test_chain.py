@@ -526,10 +526,10 @@ def test_a_question_about_a_roles_section_sends_that_section_not_the_budget(make
 
 def test_a_comparison_sends_each_roles_own_passage(make_assistant) -> None:
     model = ScriptedChatModel(replies=["See [1]."])
-    make_assistant(model).answer("Does a Data Scientist code as much as a Machine Learning Engineer?")
+    make_assistant(model).answer("Who does more research, a Data Scientist or a Prompt Engineer?")
 
     sent = [s.split(" / ")[0] for s in prompt_sources(prompt_text(model)[1])]
-    assert {"Data Scientist", "Machine Learning Engineer"} <= set(sent)
+    assert {"Data Scientist", "Prompt Engineer"} <= {s.split(" (")[0] for s in sent}
 
 
 # --------------------------------------------------------------------------- prompt injection

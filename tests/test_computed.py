@@ -341,8 +341,8 @@ def test_a_comparison_asking_for_a_verdict_is_left_to_the_model(reader, roles, q
     assert reading.kind == "comparison" and computed.compute(reading, roles) is None
 
 
-def test_a_role_the_quiz_does_not_place_leaves_the_comparison_to_the_model(reader, roles) -> None:
-    reading = reader.read("does a data scientist code as much as a machine learning engineer?")
+def test_a_role_neither_the_quiz_nor_its_profile_places_leaves_the_comparison_to_the_model(reader, roles) -> None:
+    reading = reader.read("who does more research, a data scientist or a prompt engineer?")
 
     assert reading.kind == "comparison" and computed.compute(reading, roles) is None
 
@@ -512,4 +512,13 @@ def test_a_pay_ranking_with_a_condition_the_quiz_asks_ranks_only_that_side(reade
     top = next(line for line in result.text.splitlines() if line.startswith("1. "))
     assert first in top and "quiz" in result.text
     assert not any(a in result.text.split("\n\n", 2)[-1] for a in absent)
+    assert_grounded(result)
+
+
+def test_a_comparison_on_a_quiz_question_the_quiz_places_one_side_of_uses_the_profiles_lines(reader, roles) -> None:
+    result = answer(reader, roles, "data science vs ai product management - which one involves more actual coding?")
+
+    assert "Data Scientist: the quiz does not place it" in result.text
+    assert "Python" in result.text and "do not write the code" in result.text
+    assert "leans further towards this than" not in result.text  # no verdict the quiz does not give
     assert_grounded(result)
