@@ -243,7 +243,7 @@ GUIDE_MEANING: dict[str, tuple[str, ...]] = {
     "about": ("who wrote this guide", "where does your information come from", "how up to date is your information",
               "what sources are your answers based on", "when was the guide published"),
     "help": ("what can you help me with", "what kinds of questions can I ask you", "what do you know about",
-             "what are you able to do"),
+             "what are you able to do", "who are you", "what are you", "introduce yourself"),
     # what the guide says: a question for the guide's passages, neither of the above
     "contents": ("what career tracks does the guide cover", "what does the guide say about choosing a path",
                  "which roles are described in the guide", "what skills does the guide recommend"),
@@ -264,8 +264,7 @@ SMALL_TALK = frozenset({"hi", "hello", "hey", "hiya", "yo", "thanks", "thank", "
 META_WORDS: tuple[str, ...] = (
     "system prompt", "system message", "your instructions", "your rules", "your prompt", "your guidelines",
     "initial prompt", "hidden prompt", "who made you", "who built you", "who created you", "what model are you",
-    "which model are you", "are you chatgpt", "are you human", "are you a bot", "your name", "who are you",
-    "how do you work", "your training data", "jailbreak", "developer mode", "dan mode", "pretend you",
+    "which model are you", "are you chatgpt", "are you human", "are you a bot", "your training data", "jailbreak", "developer mode", "dan mode", "pretend you",
     "you are now", "you're now", "no rules", "unrestricted", "ignore all", "ignore previous", "ignore your",
     "everything above", "word for word", "above this message", "act as",
 )
