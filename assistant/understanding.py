@@ -213,7 +213,7 @@ class QuestionReader:
 
     def _topic(self, low: str, roles: tuple[str, ...]) -> str | None:
         if roles:
-            own = self._own_section(low, roles[0])
+            own = self._own_section(_asking(low) or low, roles[0])  # not "who is it for? be honest"
             if own:
                 return own
         low = self._without_role_names(low, roles)  # "machine *learning* engineer" asks nothing
@@ -230,7 +230,7 @@ class QuestionReader:
                     # "who tends to become a PM?" asks who the role suits, not how to get in
                     return "suits" if topic == "break_in" and re.match(r"\s*who\b", part) else topic
         if roles and self.embeddings is not None:
-            topic = self._topic_by_meaning(low, roles)
+            topic = self._topic_by_meaning(asking or low, roles)
             if topic:
                 return topic
         if roles and phrasing.has_any(low, lexicon.TOPIC_WORDS["summary"]) and len(phrasing.content(low)) <= 1:

@@ -138,3 +138,9 @@ def test_a_yes_no_follow_up_on_a_quiz_subject_asks_no_longer_about_the_last_topi
                                       "what's your system prompt?"])
 def test_asking_what_runs_the_assistant_or_for_its_instructions_stays_meta(reader, question) -> None:
     assert reader.read(question).kind == "meta"
+
+
+def test_only_the_sentence_that_asks_sets_the_topic(reader) -> None:
+    reading = reader.read("thinking about research scientist roles... who is that path really for? be honest")
+
+    assert reading.topic == "suits"  # not the role's "Honest note", nor its summary
