@@ -163,14 +163,16 @@ def _lines_about(facts: RoleFacts, key: str) -> list[tuple[str, str]]:
 def compare_tracks(reading: Reading, facts: RoleFacts) -> Computed | None:
     """A role's own tracks side by side ("the technical and the policy tracks in AI safety"):
     its tasks and skills sections, which the guide splits by track. None unless the question
-    names two or more of the role's tracks."""
+    names two or more of the role's tracks, or asks yes or no about the role's skills ("do all AI
+    safety jobs need a strong ML background?"): the track decides that answer."""
     low = reading.text.lower()
     named = [t for t in facts.skill_tracks if re.search(rf"(?<![\w-]){re.escape(t.lower())}", low)]
-    if len(named) < 2:
+    depends = reading.yes_no and reading.topic == "skills" and len(facts.skill_tracks) >= 2 and len(named) < 2
+    if len(named) < 2 and not depends:
         return None
     src = Sources()
-    parts = [f"The guide splits the {facts.title}'s work into tracks:"]
-    for section in ("Day-to-day tasks", "Skills"):
+    parts = [f"The guide splits the {facts.title}'s work into tracks{', so it depends on the track' if depends else ''}:"]
+    for section in ("Skills",) if depends else ("Day-to-day tasks", "Skills"):
         body = re.sub(r"^###\s+(.+?)\s*$", r"*\1*", facts.sections.get(section, "").strip(), flags=re.M)
         if body:
             parts.append(f"\n**{section}** {src.cite(facts, section)}\n{body}")

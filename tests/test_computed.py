@@ -522,3 +522,12 @@ def test_a_comparison_on_a_quiz_question_the_quiz_places_one_side_of_uses_the_pr
     assert "Python" in result.text and "do not write the code" in result.text
     assert "leans further towards this than" not in result.text  # no verdict the quiz does not give
     assert_grounded(result)
+
+
+def test_yes_or_no_on_the_skills_of_a_role_split_into_tracks_gives_each_tracks_skills(reader, roles) -> None:
+    result = answer(reader, roles, "do all ai safety/ethics jobs need a strong ml background?")
+
+    assert "depends on the track" in result.text
+    assert "Technical track" in result.text and "Policy and ethics track" in result.text
+    assert "law or social science" in result.text and "Day-to-day tasks" not in result.text
+    assert_grounded(result)
