@@ -29,6 +29,17 @@ BACKGROUNDS: tuple[Background, ...] = (
     Background("other", "Other", ()),
 )
 BACKGROUND_KEYS: tuple[str, ...] = tuple(b.key for b in BACKGROUNDS)
+# How people say each background, for checking the model's guess of one by meaning.
+BACKGROUND_MEANING: dict[str, tuple[str, ...]] = {
+    "software engineer": ("I am a software developer", "I write code for a living",
+                          "I build backend services and web apps", "I work in devops keeping servers running"),
+    "data analyst": ("I am a data analyst", "I build dashboards and reports in Excel and SQL", "I analyse business data"),
+    "product manager": ("I am a product manager", "I own the product roadmap", "I lead a product team"),
+    "writer/communications": ("I am a writer", "I work as a journalist", "I write marketing copy",
+                              "I work in communications and PR"),
+    "academic/researcher": ("I am an academic researcher", "I have a PhD and publish papers",
+                            "I lecture at a university", "I am a postdoc in a lab"),
+}
 
 
 _NOT_CODE = r"(?!\s+(?:code|coding|software|programs?|scripts?|tests?|sql|python|queries|apps?|functions)\b)"
@@ -154,7 +165,7 @@ def parse_background(text: str) -> str:
         first = len(clean)
         for pattern, w in patterns:
             flags = 0 if pattern in _CASE_SENSITIVE else re.IGNORECASE
-            for m in re.finditer(rf"(?<![\w-]){pattern}(?![\w])", clean, flags):
+            for m in re.finditer(rf"(?:(?<![\w-])|(?<=\bex-)){pattern}(?![\w])", clean, flags):  # "ex-journalist"
                 before = clean[max(0, m.start() - 40) : m.start()]
                 if _NEGATION.search(before):
                     continue

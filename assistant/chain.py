@@ -301,7 +301,7 @@ class Assistant:
         from assistant.recommend import stream_path_request
 
         text, cards, ttft = "", [], None
-        for text, cards in stream_path_request(question, self.roles, self.chat_model,
+        for text, cards in stream_path_request(question, self.roles, self.chat_model, embeddings=self.reader.embeddings,
                                                check=lambda a, s: grounding.problems(a, s, self.guide_text)):
             yield StreamEvent(token=text, replace=ttft is not None)
             ttft = ttft if ttft is not None else time.perf_counter() - started

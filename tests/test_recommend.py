@@ -604,3 +604,19 @@ def test_summary_restating_a_liking_the_person_gave_is_kept(guide):
     reply = f"You enjoy working with business stakeholders, so the {cards[0].role} role suits you [{why_id}]."
 
     assert personal_summary(cards, answers, FakeListChatModel(responses=[reply]), lambda s, t: []) == reply
+
+
+@pytest.mark.parametrize(("text", "guess", "expected"), [
+    ("I teach high school physics.", "software engineer", "other"),
+    ("I'm a lawyer interested in how AI affects society.", "software engineer", "other"),
+    ("I turn complicated topics into clear articles.", "writer/communications", "writer/communications"),
+])
+def test_the_models_background_guess_stands_only_where_meaning_agrees(real_embeddings, text, guess, expected):
+    chat = FakeListChatModel(responses=[json.dumps({"code": None, "research": None, "stakeholders": None,
+                                                    "background": guess})])
+
+    assert answers_from_description(text, chat, real_embeddings).background == expected
+
+
+def test_a_former_job_written_with_ex_still_names_the_background():
+    assert answers_from_description("ex-journalist, can't code at all", None).background == "writer/communications"

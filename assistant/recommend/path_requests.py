@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterator, Mapping
+from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 
@@ -91,6 +92,7 @@ def stream_path_request(
     chat_model: BaseChatModel | None,
     check: Callable[[str, list[str]], list[str]] | None = None,
     top_n: int = 3,
+    embeddings: Any = None,
 ) -> Iterator[tuple[str, list[RoleCard]]]:
     """The reply to a path request as it improves: first the cards from what the text says
     outright (no model call, so they show at once); then, only if the model's reading of the
@@ -102,7 +104,7 @@ def stream_path_request(
     yield text, cards
     answers = stated
     if chat_model is not None and model_can_add(question):
-        answers = answers_from_description(question, chat_model)
+        answers = answers_from_description(question, chat_model, embeddings)
         if answers != stated:
             cards = build_cards(answers, roles, top_n=top_n)
             if render_markdown(cards, answers) != text:

@@ -13,6 +13,8 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel, ValidationError, field_validator
 
+from assistant.background import BACKGROUND_MEANING
+from assistant.meaning import NearestAsking
 from assistant.quiz import (
     BACKGROUND_KEYS,
     QUESTIONS,
@@ -88,7 +90,7 @@ _TOPIC_CUES = {
     "code": re.compile(r"\b(?:cod(?:e|es|ing)|program\w*|software|developer|develop(?:ing)? \w+|"
                        r"engineer\w*|scripts?|technical|python|hack\w*)\b", re.I),
     "research": re.compile(r"\b(?:research\w*|papers?|theor\w*|experiment\w*|academi\w*|phd|"
-                           r"science|scientist|open-ended|unsolved|curio\w*|discover\w*|math\w*|"
+                           r"science|scientist|open-ended|unsolved|discover\w*|math\w*|"
                            r"stud(?:y|ies|ying)|puzzles?)\b", re.I),
     "stakeholders": re.compile(r"\b(?:stakeholders?|business\w*|clients?|customers?|people|meetings?|"
                                r"teams?|communicat\w*|present\w*|managers?|users?|products?|sales|"
@@ -168,14 +170,16 @@ class DescriptionAnswers(BaseModel):
         return v
 
 
-def answers_from_description(text: str, chat_model: BaseChatModel | None) -> QuizAnswers:
+def answers_from_description(text: str, chat_model: BaseChatModel | None, embeddings: Any = None) -> QuizAnswers:
     """Turn a free-text self-description into QuizAnswers.
 
     Explicit phrases ("I don't like coding") found by keyword win; the model's JSON fills in
     what they miss, but only for questions whose subject the text mentions; when the model is
     None or returns nothing usable, keywords alone. The background comes from parse_background
     first; the model's guess only when that finds none, the text says what the person is or
-    does, and the guess does not contradict what they said outright.
+    does, the guess does not contradict what they said outright, and (given the embedder) it is
+    among the two backgrounds nearest in meaning to what they say of themselves: the small model
+    called a teacher and a lawyer software engineers.
     Questions nobody could answer go to `unanswered` and do not move the ranking.
     """
     text = (text or "").strip()
@@ -197,7 +201,7 @@ def answers_from_description(text: str, chat_model: BaseChatModel | None) -> Qui
     if background == "other" and model and model.background and _describes_self(text):
         guess = model.background.strip().lower()
         guess = guess if guess in BACKGROUND_KEYS else parse_background(guess)
-        background = "other" if _contradicts(guess, keyword) else guess
+        background = "other" if _contradicts(guess, keyword) or not _meaning_agrees(text, guess, embeddings) else guess
     return QuizAnswers(
         code=bool(values["code"]),
         research=bool(values["research"]),
@@ -238,6 +242,25 @@ def _contradicts(background: str, stated: Mapping[str, bool | None]) -> bool:
         for q in QUESTIONS
         if stated.get(q.key) is not None
     )
+
+
+_BY_MEANING: dict[int, NearestAsking] = {}
+# Below this cosine to every way of saying a background, the text says none of them.
+BACKGROUND_MIN = 0.35
+
+
+def _meaning_agrees(text: str, background: str, embeddings: Any) -> bool:
+    """Is `background` one of the two nearest in meaning to the text's statements about the person
+    (True without an embedder: the model's guess then stands alone)?"""
+    if embeddings is None or background not in BACKGROUND_MEANING:
+        return embeddings is None
+    near = _BY_MEANING.setdefault(id(embeddings), NearestAsking(embeddings, BACKGROUND_MEANING, 0.0))
+    said = " ".join(s for s in re.split(r"(?<=[.!?;])\s+", text) if not s.rstrip().endswith("?")) or text
+    scores = near.scores(said)
+    if not scores:
+        return True  # the embedder failed: no evidence either way
+    top_two = sorted(scores, key=lambda k: -scores[k])[:2]
+    return background in top_two and scores[background] >= BACKGROUND_MIN
 
 
 def model_can_add(text: str) -> bool:
