@@ -342,16 +342,20 @@ class QuestionReader:
         own = [w for w in phrasing.content(rest) if w.isalpha() and w not in lexicon.REGION_WORDS]
         if any(w in self._skills.terms for w in own):
             return False  # "why is sql such a big deal for it?": a term of the roles' profiles
-        near = self._on_guide.scores(rest) if len(own) >= 3 else {}
-        if near:  # words enough to tell by meaning: far from every way of asking a guide topic or quiz question
-            return max(near.values()) < OFF_GUIDE_TOPIC_MAX
-        return not self.words.knows_any(words)
+        nearest = max(self._on_guide.scores(rest).values(), default=0.0) if own else 0.0
+        if len(own) >= 3:  # words enough to tell by meaning: far from every way of asking a guide topic or quiz question
+            return nearest < OFF_GUIDE_TOPIC_MAX
+        # Too few words for meaning to rule a change of subject, but enough to keep one ("who's it for
+        # though"), as a region does ("ok and over here in the uk?").
+        return nearest < OFF_GUIDE_TOPIC_MAX and not region_in_text(low) and not self.words.knows_any(words)
 
     def _merge(self, alone: Reading, prev: Reading, question: str) -> Reading:
         roles = alone.roles or prev.roles
         topic = alone.topic
         rest = self._without_role_names(phrasing.normal(question), roles)
-        if topic is None and roles and not alone.region and len(phrasing.content(phrasing.normal(question))) >= 3:
+        if topic is None and roles:  # "how's the job outlook for it?": a section only that role has
+            topic = self._own_section(_asking(rest) or rest, roles[0])
+        if topic is None and roles and not alone.region and len(phrasing.content(phrasing.normal(question))) >= 2:
             # A follow-up with words of its own ("so what would I be doing all day?") asks its own topic.
             topic = self._topics.label(rest)
         # Asking yes or no on a quiz question ("do they have to code?") asks nothing of the last topic.

@@ -144,3 +144,19 @@ def test_only_the_sentence_that_asks_sets_the_topic(reader) -> None:
     reading = reader.read("thinking about research scientist roles... who is that path really for? be honest")
 
     assert reading.topic == "suits"  # not the role's "Honest note", nor its summary
+
+
+@pytest.mark.parametrize(("first", "follow_up", "role", "topic"), [
+    ("what's a prompt engineer?", "who's it for though", "Prompt Engineer / AI Solutions Specialist", "suits"),
+    ("tell me about mlops", "nice, how's the job outlook for it?", "MLOps / AI Infrastructure Engineer", "Growth outlook"),
+])
+def test_a_short_follow_up_near_a_guide_topic_continues_with_its_own_topic(reader, first, follow_up, role, topic) -> None:
+    reading = reader.read(follow_up, history(first))
+
+    assert reading.follow_up and reading.roles == (role,) and reading.topic == topic
+
+
+def test_a_follow_up_naming_a_region_continues_whatever_its_other_words(reader) -> None:
+    reading = reader.read("ok and over here in the uk?", history("who earns more in the US, a data scientist or a prompt engineer?"))
+
+    assert reading.follow_up and reading.region == "uk" and len(reading.roles) == 2
