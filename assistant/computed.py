@@ -206,7 +206,7 @@ def rank_salaries(reading: Reading, roles: Mapping[str, RoleFacts]) -> Computed:
     end = ranked_end(reading)
     sign = 1 if low_first else -1
     parts = []
-    condition = quiz_condition(reading.text)  # "...where i don't have to write code": the quiz's No side
+    condition = quiz_condition(reading.text, roles)  # "...where i don't have to write code": the quiz's No side
     among = on_side(*condition) if condition else {f.title: None for f in roles.values()}
     if condition:
         names = ", ".join(f"{t} ({track} track)" if track else t for t, track in among.items())
@@ -291,8 +291,10 @@ def guide_silence(reading: Reading, facts: list[RoleFacts], roles: Mapping[str, 
         return Computed(f"The guide mentions {names} only in passing: it gives no profile, tasks, skills or salary "
                         f"for it. It profiles {', '.join(f.title for f in roles.values() if f.detailed)}.",
                         declined=True, reason="not_in_guide")
-    if reading.gap == "pay by seniority" and reading.kind == "ranking":
-        return _rank_without_seniority(reading, roles)
+    if reading.gap == "pay by seniority" and reading.kind in {"ranking", "comparison"}:
+        # "which of these has the highest starting salary?": the named roles ranked by the end asked
+        named = {f.title: f for f in facts if f.detailed}
+        return _rank_without_seniority(reading, named if reading.kind == "comparison" and len(named) >= 2 else roles)
     if reading.gap:
         return _gap_answer(reading, facts)
     if reading.topic != "salary" or reading.kind not in {"role_fact", "comparison", "ranking", "general"}:

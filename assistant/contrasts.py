@@ -96,10 +96,15 @@ def rank_on_quiz(reading: Reading, roles: Mapping[str, RoleFacts]) -> Computed |
                     f"{'Yes' if yes else 'No'} points to {', '.join(named)}. {ref}", src.items)
 
 
-def quiz_condition(text: str) -> tuple[Question, bool] | None:
+def quiz_condition(text: str, roles: Mapping[str, RoleFacts]) -> tuple[Question, bool] | None:
     """The quiz question a condition in `text` answers, and how ("best paid job where i don't have
-    to write code": the code question, No); None when it names none, or several."""
-    low = text.lower().replace("non-", "non ")
+    to write code": the code question, No); None when it names none, or several. Role names
+    are no condition ("research scientist")."""
+    low = text.lower()
+    for facts in roles.values():
+        for name in sorted((facts.title, *facts.aliases), key=len, reverse=True):
+            low = alias_pattern(name).sub(" ", low)
+    low = low.replace("non-", "non ")
     hits = {key: [w for w in words if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", low)]
             for key, words in lexicon.QUIZ_DIMENSION_WORDS.items()}
     hits = {key: words for key, words in hits.items() if words}

@@ -531,3 +531,14 @@ def test_yes_or_no_on_the_skills_of_a_role_split_into_tracks_gives_each_tracks_s
     assert "Technical track" in result.text and "Policy and ethics track" in result.text
     assert "law or social science" in result.text and "Day-to-day tasks" not in result.text
     assert_grounded(result)
+
+
+def test_named_roles_compared_on_starting_pay_are_ranked_by_the_bottoms_of_their_ranges(reader, roles) -> None:
+    result = answer(reader, roles, "order these by UK entry-level salary: ml engineer, data scientist, research scientist")
+
+    assert not result.declined and "does not break pay down by seniority" in result.text
+    ranked = [line for line in result.text.splitlines() if line[:2].rstrip(".").isdigit()]
+    assert [line.split(":")[0] for line in ranked] == ["1. AI/ML Research Scientist", "2. Machine Learning Engineer",
+                                                        "3. Data Scientist"]
+    assert "quiz" not in result.text  # "research scientist" names a role, not a condition
+    assert_grounded(result)
