@@ -31,7 +31,11 @@ def region_in_text(text: str) -> str | None:
     low = text.lower()
     here = [key for start, key in mentions if _says_here(low, start)]
     elsewhere = [key for start, key in mentions if not _says_here(low, start)]
-    if any(phrase in low for phrase in lexicon.ACROSS_THE_POND):
+    pond = min((low.find(p) for p in lexicon.ACROSS_THE_POND if p in low), default=-1)
+    if pond >= 0:
+        after = [key for start, key in mentions if start > pond and not _says_here(low, start)]
+        if after:
+            return after[0]  # "moving across the pond to London"
         side = here[0] if here else (elsewhere[0] if elsewhere else None)
         return lexicon.POND_SIDES.get(side or "") if side else None
     if elsewhere:

@@ -337,6 +337,7 @@ def test_region_in_text_ignores_the_pronoun_us():
     ("I live in Manchester. What does a data scientist make?", "uk"),
     ("im in london atm, what would i earn if i moved across the pond?", "us"),
     ("I'm in New York; what about across the pond?", "uk"),
+    ("I'm based in NYC but thinking of moving across the pond to London. What would I get paid?", "uk"),
 ])
 def test_the_region_asked_about_is_not_where_the_asker_is_when_they_name_another(text, region):
     assert region_in_text(text) == region
