@@ -183,7 +183,7 @@ def held_by_the_asker(low: str, job: str) -> bool:
         rf"\b(?:i'?m|i am|i was|i've been|ive been|i have been|i work as|working as|worked as|(?<!such )as|former|ex|"
         rf"currently)\s+(?:an?\s+|the\s+)?{mods}{j}",
         rf"\bmy (?:job|role|work|background|title|day job) (?:is|as|in)\s+(?:an?\s+)?{mods}{j}",
-        rf"(?:^|[.!?]\s+){mods}{j}\s*(?:here\b|by trade\b|,|/|\(|-)",
+        rf"(?:^|[.!?]\s+){mods}{j}\s*(?:here\b|by trade\b|,|/|\(|-|w/|with\b)",
         rf"(?:^|[.!?]\s+){mods}(?:\w+\s*/\s*){{1,2}}{mods}{j}\s*(?:here\b|,|\(|-)",
     ]
     mentions = list(re.finditer(rf"(?<![\w-]){j}", low))

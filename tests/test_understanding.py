@@ -315,6 +315,7 @@ def test_a_chore_word_in_what_the_asker_tells_is_not_what_they_ask(reader) -> No
     "freelance copywriter here, not a programmer at all. where could someone like me fit in ai",
     "sre / devops engineer, terraform all day. want to move toward ai, thoughts?",
     "I work as a pharmacist and want to get into AI. any advice?",
+    "devops eng w/ lots of kubernetes + terraform experience, want in on AI but zero interest in being a researcher",
 ])
 def test_a_job_that_is_the_askers_own_is_their_background_not_the_subject(reader, question) -> None:
     reading = reader.read(question)
