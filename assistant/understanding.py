@@ -23,6 +23,7 @@ from assistant.meaning import NearestAsking
 from assistant.phrasing import FOLLOW_UP_START, JUDGEMENT, META_REQUEST, PRONOUN, YES_NO  # noqa: F401
 from assistant.places import places_in
 from assistant.quiz import QUESTIONS
+from assistant.references import with_ordinals_resolved
 from assistant.regions import region_in_text
 from assistant.roles import RoleFacts, alias_pattern, find_roles
 from assistant.skills_asked import SkillReader
@@ -105,7 +106,7 @@ class QuestionReader:
 
     def read(self, question: str, history: Sequence[Mapping[str, Any]] = ()) -> Reading:
         """The reading of `question`, resolved against the conversation's earlier user turns."""
-        alone = self._read_alone(question)
+        alone = self._read_alone(question := with_ordinals_resolved(question, history, self.roles))
         previous = self._previous(history)
         if previous is None or alone.kind in {"meta", "out_of_scope", "path_request"} or alone.topic in {"help", "about"}:
             return alone

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from assistant.chain import load_guide_text
+from assistant.references import with_ordinals_resolved
 from assistant.roles import load_roles
 from assistant.understanding import QuestionReader
 
@@ -537,3 +538,20 @@ def test_they_after_a_reply_naming_several_roles_is_not_guessed(reader) -> None:
              {"role": "assistant", "content": "It profiles seven roles, among them the ML Engineer and the Data Scientist."}]
 
     assert reader.read("how much do they earn in the uk?", turns).roles == ()
+
+
+@pytest.mark.parametrize(("follow_up", "role"), [("what skills would I need for the second one?", "MLOps / AI Infrastructure Engineer"),
+                                                 ("and the first one?", MLE),
+                                                 ("how much does the latter pay in the uk?", "MLOps / AI Infrastructure Engineer")])
+def test_a_role_referred_to_by_its_place_in_the_last_answer_is_that_role(reader, follow_up, role) -> None:
+    turns = [{"role": "user", "content": "I'm a software engineer, what AI path makes sense?"},
+             {"role": "assistant", "content": "For a software engineer the guide says ML Engineer or MLOps is a natural transition."}]
+
+    assert reader.read(follow_up, turns).roles == (role,)
+
+
+def test_a_place_the_last_answer_has_no_role_for_changes_nothing(reader) -> None:
+    turns = [{"role": "user", "content": "what does an ml engineer do?"},
+             {"role": "assistant", "content": "ML Engineers build and deploy models."}]
+
+    assert with_ordinals_resolved("and the second one?", turns, reader.roles) == "and the second one?"
