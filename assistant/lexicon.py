@@ -179,7 +179,7 @@ CHORES: tuple[str, ...] = (
     "translate", "translation", "write me", "write a", "write an", "write some", "write code", "python code",
     "python script", "a function that", "sql query for", "poem", "poetry", "haiku", "song", "lyrics", "story",
     "joke", "essay", "cover letter", "tutorial", "teach me", "debug", "fix my", "how do i fix", "install",
-    "installing", "solve this", "balance this", "calculate", "summarize this", "summarise this",
+    "installing", "book me", "book a", "book us", "reserve", "order me", "solve this", "balance this", "calculate", "summarize this", "summarise this",
     "in german", "in french", "in spanish", "into german", "into french", "into spanish",
 )
 # Things someone may ask the assistant to produce ("give me a docker-compose file", "generate a

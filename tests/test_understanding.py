@@ -290,6 +290,7 @@ def test_a_new_full_question_does_not_inherit_the_previous_role(reader) -> None:
         ("can you give me a docker-compose file to run mlflow?", "file"),
         ("please generate a kubernetes yaml for serving a model", "yaml"),
         ("what's the salary of a data entry clerk in the uk?", "data entry clerk"),
+        ("when is neurips this year and can you book me a ticket?", "book me"),
     ],
 )
 def test_jobs_products_and_chores_outside_the_guide_are_out_of_scope(reader, question, foreign) -> None:
