@@ -489,6 +489,15 @@ def test_a_gap_a_roles_own_section_covers_is_that_section(reader) -> None:
     assert reader.read("what skills are in demand for an ml engineer?").gap is None
 
 
+def test_a_follow_up_on_job_prospects_is_the_growth_outlook_of_the_role_that_has_one(reader) -> None:
+    turns = history("what do mlops engineers do?") + history("who's it for")
+
+    reading = reader.read("and what are the job prospects like for it?", turns)
+
+    assert reading.topic == "Growth outlook" and reading.gap is None
+    assert reader.read("what are the job prospects for data scientists?").gap == "hiring demand"
+
+
 def test_employers_named_by_a_roles_own_range_are_no_gap_even_in_a_follow_up(reader) -> None:
     after = history("research scientist salary us")
 
