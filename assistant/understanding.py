@@ -264,12 +264,13 @@ class QuestionReader:
         return self._topics.label(self._without_role_names(low, roles))
 
     def _gap(self, low: str, topic: str | None, roles: tuple[str, ...]) -> tuple[str | None, str | None]:
-        """The guide's gap the question asks about, and its topic: a role's own section where
-        it covers the gap (MLOps's "Growth outlook" speaks to hiring demand)."""
+        """The guide's gap the question asks about, and its topic: a role's own section covering it (MLOps's "Growth outlook")."""
         gap = gap_in(low, topic, [r for n in roles for r in self.roles[n].salaries])
         covered = lexicon.GAP_COVERED_BY.get(gap or "")
         if roles and covered in self.roles[roles[0]].sections:
             return None, covered
+        if covered and not roles and any(covered in f.sections for f in self.roles.values()):
+            return None, topic  # "which role has the best growth outlook?": the passages that have one
         return gap, topic
 
     def _other_jobs(self, text: str, roles: tuple[str, ...]) -> list[str]:
@@ -346,8 +347,7 @@ class QuestionReader:
         nearest = max(self._on_guide.scores(rest).values(), default=0.0) if own else 0.0
         if len(own) >= 3:  # words enough to tell by meaning: far from every way of asking a guide topic or quiz question
             return nearest < OFF_GUIDE_TOPIC_MAX
-        # Too few words for meaning to rule a change of subject, but enough to keep one ("who's it for
-        # though"), as a region does ("ok and over here in the uk?").
+        # Too few words to rule a change of subject, enough to keep one ("who's it for though"), as a region does.
         return nearest < OFF_GUIDE_TOPIC_MAX and not region_in_text(low) and not self.words.knows_any(words)
 
     def _merge(self, alone: Reading, prev: Reading, question: str) -> Reading:

@@ -496,6 +496,7 @@ def test_a_follow_up_on_job_prospects_is_the_growth_outlook_of_the_role_that_has
 
     assert reading.topic == "Growth outlook" and reading.gap is None
     assert reader.read("what are the job prospects for data scientists?").gap == "hiring demand"
+    assert reader.read("which ai role has the best growth outlook").gap is None  # MLOps's section answers it
 
 
 def test_employers_named_by_a_roles_own_range_are_no_gap_even_in_a_follow_up(reader) -> None:
