@@ -23,7 +23,7 @@ from assistant.quiz import (
     Question,
     quiz_source_of,
 )
-from assistant.roles import RoleFacts, alias_pattern
+from assistant.roles import RoleFacts, alias_pattern, without_role_names
 from assistant.understanding import Reading
 
 LINES_PER_ROLE = 2
@@ -55,8 +55,7 @@ def compare_on_quiz(reading: Reading, facts: Sequence[RoleFacts]) -> Computed | 
     if None in sides.values() and {f.title for f, _, _ in said} != {f.title for f in facts}:
         return None  # neither the quiz nor the profiles' own lines place every role: the model reads them
     src = Sources()
-    quiz = src.cite_text(quiz_source_of({f.title: f for f in facts}), f"{QUIZ_SECTION} / {question.text}",
-                         f"{question.text} Yes: {', '.join(question.yes)}. No: {', '.join(question.no)}.")
+    quiz = quiz_ref(src, {f.title: f for f in facts}, question)
     lines = [f"The guide's quiz asks \"{question.text}\" {quiz}"]
     for f in facts:
         side = sides[f.title]
@@ -89,8 +88,7 @@ def rank_on_quiz(reading: Reading, roles: Mapping[str, RoleFacts]) -> Computed |
     yes = reading.direction == "high"
     side = question.yes if yes else question.no
     src = Sources()
-    ref = src.cite_text(quiz_source_of(roles), f"{QUIZ_SECTION} / {question.text}",
-                        f"{question.text} Yes: {', '.join(question.yes)}. No: {', '.join(question.no)}.")
+    ref = quiz_ref(src, roles, question)
     named = [GUIDE_NAMES.get(n, n) + (f" ({m.group(1)})" if (m := re.search(r"\((.+)\)", n)) else "") for n in side]
     return Computed(f"The guide does not rank the roles on this, but its quiz asks \"{question.text}\" and a "
                     f"{'Yes' if yes else 'No'} points to {', '.join(named)}. {ref}", src.items)
@@ -100,11 +98,7 @@ def quiz_condition(text: str, roles: Mapping[str, RoleFacts]) -> tuple[Question,
     """The quiz question a condition in `text` answers, and how ("best paid job where i don't have
     to write code": the code question, No); None when it names none, or several. Role names
     are no condition ("research scientist")."""
-    low = text.lower()
-    for facts in roles.values():
-        for name in sorted((facts.title, *facts.aliases), key=len, reverse=True):
-            low = alias_pattern(name).sub(" ", low)
-    low = low.replace("non-", "non ")
+    low = without_role_names(text.lower(), roles.values()).replace("non-", "non ")
     hits = {key: [w for w in words if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", low)]
             for key, words in lexicon.QUIZ_DIMENSION_WORDS.items()}
     hits = {key: words for key, words in hits.items() if words}
@@ -128,6 +122,7 @@ def on_side(question: Question, yes: bool) -> dict[str, str | None]:
 
 
 def quiz_ref(src: Sources, roles: Mapping[str, RoleFacts], question: Question) -> str:
+    """The citation of the quiz question, its Yes and No sides quoted."""
     return src.cite_text(quiz_source_of(roles), f"{QUIZ_SECTION} / {question.text}",
                          f"{question.text} Yes: {', '.join(question.yes)}. No: {', '.join(question.no)}.")
 

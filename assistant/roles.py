@@ -271,6 +271,14 @@ def aliases_for(title: str, extra: Iterable[str]) -> tuple[str, ...]:
 _PATTERNS: dict[str, re.Pattern[str]] = {}
 
 
+def without_role_names(text: str, roles: Iterable[RoleFacts]) -> str:
+    """`text` with every name of `roles` (title and aliases, longest first) blanked out."""
+    for facts in roles:
+        for name in sorted((facts.title, *facts.aliases), key=len, reverse=True):
+            text = alias_pattern(name).sub(" ", text)
+    return text
+
+
 def alias_pattern(alias: str) -> re.Pattern[str]:
     cached = _PATTERNS.get(alias)
     if cached is not None:

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from functools import cached_property
 
 from assistant import lexicon, phrasing
-from assistant.roles import RoleFacts, alias_pattern
+from assistant.roles import RoleFacts, without_role_names
 from core.embeddings import english_words
 
 _FRAME = frozenset({"ai", "ml", "good", "strong", "most", "all", "guide", "ones", "which", "these", "list", "lists",
@@ -24,20 +24,18 @@ class SkillReader:
         # "which job runs A/B tests" the verb makes it a "which roles do X" question.
         self.task_verbs = frozenset(form for facts in roles.values() for line in facts.tasks if line.split()
                                     for form in phrasing.verb_forms(line.split()[0]))
-        # The words of every role's skills and tasks: what "which roles need X" can find.
-        self.profile_words = frozenset(
-            w for facts in roles.values()
-            for line in (*facts.skills, *facts.tasks, *(x for v in facts.skill_tracks.values() for x in v))
-            for w in phrasing.WORD.findall(line.lower()) if len(w) >= 2)
+        # Every line of every role's skills, tasks and skill tracks.
+        self._lines = tuple(line for facts in roles.values()
+                            for line in (*facts.skills, *facts.tasks, *(x for v in facts.skill_tracks.values() for x in v)))
+        # The words of those lines: what "which roles need X" can find.
+        self.profile_words = frozenset(w for line in self._lines for w in phrasing.WORD.findall(line.lower()) if len(w) >= 2)
 
     @cached_property
     def terms(self) -> frozenset[str]:
         """The profiles' own terms, words no English dictionary has ("sql", "kubernetes", "pytorch"):
         a question naming one is about the guide's content however else it is put."""
-        lines = [line for facts in self.roles.values()
-                 for line in (*facts.skills, *facts.tasks, *(x for v in facts.skill_tracks.values() for x in v))]
         # Written with capitals inside the word or in full ("SQL", "PyTorch", "MLflow", "PhD")...
-        named = {w.lower() for line in lines for w in re.findall(r"\b[A-Za-z]*[A-Z][A-Za-z]*\b", line)
+        named = {w.lower() for line in self._lines for w in re.findall(r"\b[A-Za-z]*[A-Z][A-Za-z]*\b", line)
                  if len(w) >= 3 and (w.isupper() or any(c.isupper() for c in w[1:]))}
         # ...or no English word at all, nor a form of one ("kubernetes", "seaborn"; not "analysing").
         unknown = {w for w in self.profile_words if len(w) >= 5 and w.isalpha() and w not in english_words()
@@ -56,8 +54,7 @@ class SkillReader:
         drop |= set(lexicon.LOWER) | set(lexicon.REGION_WORDS) | _FRAME
         for r in roles:
             drop |= set(phrasing.WORD.findall(r.lower()))
-            for alias in self.roles[r].aliases if r in self.roles else ():
-                low = alias_pattern(alias).sub(" ", low)
+        low = without_role_names(low, (self.roles[r] for r in roles if r in self.roles))
         for phrase in lexicon.SET_ASIDE:
             low = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", " ", low)
         words = [w.strip(".'") for w in phrasing.WORD.findall(low)]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import weakref
 from collections.abc import Mapping
 from typing import Any
 
@@ -244,7 +245,8 @@ def _contradicts(background: str, stated: Mapping[str, bool | None]) -> bool:
     )
 
 
-_BY_MEANING: dict[int, NearestAsking] = {}
+# One background reader per embedder, dropped with it (an id could be reused by a later embedder).
+_BY_MEANING: weakref.WeakKeyDictionary[Any, NearestAsking] = weakref.WeakKeyDictionary()
 # Below this cosine to every way of saying a background, the text says none of them.
 BACKGROUND_MIN = 0.35
 
@@ -254,7 +256,10 @@ def _meaning_agrees(text: str, background: str, embeddings: Any) -> bool:
     (True without an embedder: the model's guess then stands alone)?"""
     if embeddings is None or background not in BACKGROUND_MEANING:
         return embeddings is None
-    near = _BY_MEANING.setdefault(id(embeddings), NearestAsking(embeddings, BACKGROUND_MEANING, 0.0))
+    try:
+        near = _BY_MEANING.setdefault(embeddings, NearestAsking(embeddings, BACKGROUND_MEANING, 0.0))
+    except TypeError:  # an embedder that cannot be weakly referenced: read without the cache
+        near = NearestAsking(embeddings, BACKGROUND_MEANING, 0.0)
     said = " ".join(s for s in re.split(r"(?<=[.!?;])\s+", text) if not s.rstrip().endswith("?")) or text
     scores = near.scores(said)
     if not scores:

@@ -1,0 +1,102 @@
+"""Reading a turn of a conversation: whether it leans on the earlier turns, and the reading
+it then stands for (the roles, topic and region carried over from them).
+
+`Conversation` is a part of `understanding.QuestionReader`: it uses the reader's one-turn
+reading, its catalogue and its readings by meaning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from assistant import lexicon, phrasing
+from assistant.gaps import asking as _asking
+from assistant.phrasing import FOLLOW_UP_START, PRONOUN
+from assistant.places import places_in
+from assistant.regions import region_in_text
+from assistant.roles import find_roles
+
+if TYPE_CHECKING:
+    from assistant.understanding import Kind, Reading
+
+# A follow-up of three words or more whose nearest topic asking or quiz question is under this
+# has changed the subject ("btw who's the prime minister of the uk?" 0.28; guide follow-ups 0.45 and up).
+OFF_GUIDE_TOPIC_MAX = 0.35
+
+
+class Conversation:
+    """The follow-up half of the question reader."""
+
+    def _previous(self, history: Sequence[Mapping[str, Any]]) -> Reading | None:
+        merged: Reading | None = None
+        for n, turn in enumerate(history):
+            if turn.get("role") != "user":
+                continue
+            reading = self._read_alone(str(turn.get("content", "")))
+            if reading.kind in {"meta", "out_of_scope"}:
+                continue
+            if reading.kind == "path_request" or (not reading.roles and reading.kind in {"general", "role_fact"}):
+                # A turn that named no role ("I'm a data analyst, where do I fit?"): "it" is then
+                # the role the reply recommended first, or the one role the reply named.
+                reply = next((str(t.get("content", "")) for t in history[n + 1:] if t.get("role") == "assistant"), "")
+                named = find_roles(reply, self.roles)
+                if named and (reading.kind == "path_request" or len(named) == 1):
+                    reading = replace(reading, kind="role_fact", roles=(named[0].title,))
+            merged = reading if merged is None or not self._continues(reading, reading.question) \
+                else self._merge(reading, merged, reading.question)
+        return merged
+
+    def _continues(self, alone: Reading, question: str) -> bool:
+        """Does this turn lean on the conversation (no role of its own, or no topic of its own)?"""
+        if alone.roles and alone.topic or (not alone.topic and self._off_guide(phrasing.normal(alone.text or question))):
+            return False
+        short = len(question.split()) <= 6
+        return bool(FOLLOW_UP_START.search(question) or PRONOUN.search(question) or short
+                    or (alone.region and not alone.roles) or (alone.roles and not alone.topic))
+
+    def _off_guide(self, low: str) -> bool:
+        """Words of its own, none of them the guide's, a region's or a place's ("is it cold there in
+        winter?"): a change of subject, read on its own and gated like any question."""
+        words = [w for w in phrasing.content(low) if w.isalpha()]
+        if not words or places_in(low) or any(p in low for p in lexicon.ACROSS_THE_POND):
+            return False
+        rest = self._without_role_names(low, tuple(self.roles))  # "a data scientist" is the guide's own
+        own = [w for w in phrasing.content(rest) if w.isalpha() and w not in lexicon.REGION_WORDS]
+        if any(w in self._skills.terms for w in own):
+            return False  # "why is sql such a big deal for it?": a term of the roles' profiles
+        nearest = max(self._on_guide.scores(rest).values(), default=0.0) if own else 0.0
+        if len(own) >= 3:  # words enough to tell by meaning: far from every way of asking a guide topic or quiz question
+            return nearest < OFF_GUIDE_TOPIC_MAX
+        # Too few words to rule a change of subject, enough to keep one ("who's it for though"), as a region does.
+        return nearest < OFF_GUIDE_TOPIC_MAX and not region_in_text(low) and not self.words.knows_any(words)
+
+    def _merge(self, alone: Reading, prev: Reading, question: str) -> Reading:
+        roles = alone.roles or prev.roles
+        topic = alone.topic
+        rest = self._without_role_names(phrasing.normal(question), roles)
+        if topic is None and roles:  # "how's the job outlook for it?": a section only that role has
+            topic = self._own_section(_asking(rest) or rest, roles[0])
+        if topic is None and roles and not alone.region and len(phrasing.content(phrasing.normal(question))) >= 2:
+            # A follow-up with words of its own ("so what would I be doing all day?") asks its own topic.
+            topic = self._topics.label(rest)
+        # Asking yes or no on a quiz question ("do they have to code?") asks nothing of the last topic.
+        elsewhere = topic is None and alone.yes_no and not alone.direction and self._on_guide.label(rest) == "quiz"
+        topic = topic or (None if elsewhere else prev.topic)
+        region = alone.region or (prev.region if not alone.place else None)
+        if not alone.region and any(p in phrasing.normal(question) for p in lexicon.ACROSS_THE_POND):
+            region = lexicon.POND_SIDES.get(prev.region or "")  # the other side from the region just asked about
+        place = alone.place or (prev.place if not alone.region else None)
+        kind: Kind = alone.kind
+        if kind == "general" and roles:
+            kind = "comparison" if len(roles) >= 2 else "role_fact"
+        if prev.kind == "ranking" and not alone.roles and kind == "general":
+            kind = "ranking"
+        direction = alone.direction or (prev.direction if kind in {"comparison", "ranking"} else None)
+        skill = alone.skill or (prev.skill if kind == "ranking" else None)
+        gap, topic = self._gap(phrasing.normal(question), topic, roles)  # with the roles carried over
+        text = phrasing.standalone(question, roles, topic, region, place)
+        query = f"{' '.join(roles)} {lexicon.TOPIC_LABEL.get(topic or '', '')} {text}".strip()
+        return replace(alone, kind=kind, roles=roles, topic=topic, region=region, place=place,
+                       direction=direction, skill=skill, follow_up=True, text=text, query=query, gap=gap)
