@@ -53,8 +53,19 @@ def regions_named(text: str) -> list[str]:
     return list(dict.fromkeys(mentions)) or [k for k in [region_in_text(text)] if k]
 
 
+def without_region_words(text: str) -> str:
+    """`text` with its region words blanked out: "tech hubs" names a region and asks nothing of "tech"."""
+    for start, end, _ in sorted(_spans(text), reverse=True):
+        text = text[:start] + " " + text[end:]
+    return text
+
+
 def _mentions(text: str) -> list[tuple[int, str]]:
     """(position, region) of each region word in `text`, in order; overlapping words count once."""
+    return [(start, key) for start, _, key in sorted(_spans(text))]
+
+
+def _spans(text: str) -> list[tuple[int, int, str]]:
     low = text.lower()
     found: list[tuple[int, int, str]] = []
     for word, key in sorted(_REGION_WORDS.items(), key=lambda kv: -len(kv[0])):
@@ -67,7 +78,7 @@ def _mentions(text: str) -> list[tuple[int, str]]:
         for m in matches:
             if not any(m.start() < b and a < m.end() for a, b, _ in found):
                 found.append((m.start(), m.end(), key))
-    return [(start, key) for start, _, key in sorted(found)]
+    return found
 
 
 _PAIRED = r"\s*(?:vs\.?|v\.?|versus|and|or|&|/)\s*"

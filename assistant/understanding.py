@@ -25,7 +25,7 @@ from assistant.phrasing import FOLLOW_UP_START, JUDGEMENT, META_REQUEST, PRONOUN
 from assistant.places import places_in
 from assistant.quiz import QUESTIONS
 from assistant.references import with_ordinals_resolved
-from assistant.regions import region_in_text
+from assistant.regions import region_in_text, without_region_words
 from assistant.roles import RoleFacts, alias_pattern, find_roles, without_role_names
 from assistant.skills_asked import SkillReader
 from assistant.vocabulary import GuideWords
@@ -217,7 +217,8 @@ class QuestionReader(Conversation):
             own = self._own_section(_asking(low) or low, roles[0])  # not "who is it for? be honest"
             if own:
                 return own
-        low = self._without_role_names(low, roles)  # "machine *learning* engineer" asks nothing
+        # Neither "machine *learning* engineer" nor "global *tech* hubs" asks anything.
+        low = without_region_words(self._without_role_names(low, roles))
         # The sentences that ask ("...?") set the topic before those that tell ("i dont have a degree").
         asking = _asking(low)
         if roles and re.search(r"[$£€]", low):

@@ -240,6 +240,13 @@ def test_a_follow_up_takes_the_role_and_topic_and_the_new_region(reader, follow_
     assert MLOPS in reading.text
 
 
+def test_the_words_of_a_region_name_ask_no_topic_of_their_own(reader) -> None:
+    """ "tech hubs" names the guide's third pay region; its "tech" is no question about skills."""
+    reading = reader.read("and in those other tech hubs like berlin?", history("what's an ml engineer paid in the us"))
+
+    assert (reading.roles, reading.topic, reading.region) == ((MLE,), "salary", "global")
+
+
 def test_across_the_pond_in_a_follow_up_is_the_other_side_from_the_region_just_asked(reader) -> None:
     reading = reader.read("and across the pond?", history("whats the salary for an ai product manager in the us?"))
 
@@ -566,3 +573,30 @@ def test_a_place_the_last_answer_has_no_role_for_changes_nothing(reader) -> None
              {"role": "assistant", "content": "ML Engineers build and deploy models."}]
 
     assert with_ordinals_resolved("and the second one?", turns, reader.roles) == "and the second one?"
+
+
+LISTED = [{"role": "user", "content": "what roles are there"},
+          {"role": "assistant", "content": "1. Machine Learning Engineer, 2. Data Scientist, 3. Data Engineer (listed only)."}]
+
+
+@pytest.mark.parametrize(("follow_up", "name"), [("whats the salary of the 3rd one", "Data Engineer"),
+                                                 ("and the third one?", "Data Engineer"),
+                                                 ("tell me about the 2nd role", DS)])
+def test_a_numbered_item_of_the_last_answer_is_read_by_its_number(follow_up, name) -> None:
+    assert f"the {name}" in with_ordinals_resolved(follow_up, LISTED, {})
+
+
+def test_a_listed_only_track_resolved_by_its_number_is_read_as_that_track(reader) -> None:
+    reading = reader.read("whats the salary of the 3rd one", LISTED)
+
+    assert (reading.roles, reading.topic) == (("Data Engineer",), "salary")
+
+
+def test_a_number_past_the_end_of_the_list_changes_nothing(reader) -> None:
+    assert with_ordinals_resolved("and the 8th one?", LISTED, reader.roles) == "and the 8th one?"
+
+
+def test_a_recommendation_heading_is_an_item_with_its_name_only() -> None:
+    turns = [{"role": "assistant", "content": "### 1. Machine Learning Engineer — 80% fit\n...\n### 2. **Data Scientist** — 40% fit"}]
+
+    assert with_ordinals_resolved("the second one: skills?", turns, {}) == f"the {DS}: skills?"
