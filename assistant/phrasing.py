@@ -229,3 +229,18 @@ def standalone(question: str, roles: tuple[str, ...], topic: str | None, region:
     if label and len(question.split()) <= 6:
         return f"What is {label} for {who}{where}?" if topic != "summary" else f"What is {who}?"
     return f"{question} (about {who}{', ' + label if label else ''}{where})"
+
+
+def shortens(short: str, name: str) -> bool:
+    """Is `short` the name `name` with words left out or cut short, in order ("infra engineer" of
+    "AI infrastructure engineer"), with at least one word cut?"""
+    words, full = WORD.findall(short.lower()), WORD.findall(name.lower())
+    i, cut = 0, False
+    for w in words:
+        while i < len(full) and not (full[i].startswith(w) and (len(w) >= 3 or w == full[i])):
+            i += 1
+        if i == len(full):
+            return False
+        cut |= w != full[i]
+        i += 1
+    return bool(words) and cut

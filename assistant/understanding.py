@@ -292,7 +292,9 @@ class QuestionReader(Conversation):
                 continue
             start = m.start(1) + m.group(1).index(words[0])
             self._keep_job(found, spans, start, m.end(), " ".join([*words, m.group(2)]))
-        return [j for _, _, j in sorted(found)]
+        # "mlops / infra engineer": a named role's own name, shortened, is no other job.
+        named = [n for r in roles for n in (self.roles[r].title, *self.roles[r].aliases)]
+        return [j for _, _, j in sorted(found) if not any(phrasing.shortens(j, n) for n in named)]
 
     @staticmethod
     def _keep_job(found: list[tuple[int, int, str]], spans: list[tuple[int, int]], start: int, end: int,

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from assistant.chain import load_guide_text
+from assistant.phrasing import shortens
 from assistant.references import with_ordinals_resolved
 from assistant.roles import load_roles
 from assistant.understanding import QuestionReader
@@ -600,3 +601,20 @@ def test_a_recommendation_heading_is_an_item_with_its_name_only() -> None:
     turns = [{"role": "assistant", "content": "### 1. Machine Learning Engineer — 80% fit\n...\n### 2. **Data Scientist** — 40% fit"}]
 
     assert with_ordinals_resolved("the second one: skills?", turns, {}) == f"the {DS}: skills?"
+
+
+@pytest.mark.parametrize(("short", "name", "expected"), [
+    ("infra engineer", "AI infrastructure engineer", True),
+    ("ml eng", "ML Engineer", True),
+    ("ai engineer", "AI infrastructure engineer", False),      # nothing cut: another job's name
+    ("data engineer", "AI infrastructure engineer", False),
+    ("infra engineer", "Machine Learning Engineer", False),
+])
+def test_a_shortened_name_keeps_its_words_in_order_with_one_cut(short, name, expected) -> None:
+    assert shortens(short, name) is expected
+
+
+def test_a_named_role_written_again_in_short_is_no_other_job(reader) -> None:
+    reading = reader.read("whats the salary range for an mlops / infra engineer in the uk. be brief")
+
+    assert (reading.kind, reading.roles, reading.foreign) == ("role_fact", (MLOPS,), ())
