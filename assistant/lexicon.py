@@ -23,7 +23,8 @@ REGION_WORDS: dict[str, str] = {
 # Words before a place that say the asker is there now ("I'm in London"): a place named
 # elsewhere in the question ("if I moved to the States") is where the question is about.
 HERE_NOW = ("i'm in", "im in", "i am in", "i live in", "living in", "based in", "i'm from", "im from",
-            "i am from", "currently in", "here in", "i work in", "working in", "i'm based in", "im based in")
+            "i am from", "currently in", "here in", "i work in", "working in", "i'm based in", "im based in",
+            "from")  # "moving from germany to the uk": where the asker comes from is not asked about
 # The other side of the Atlantic from where the asker is ("across the pond").
 ACROSS_THE_POND = ("across the pond", "over the pond", "other side of the pond", "other side of the atlantic",
                    "across the atlantic")

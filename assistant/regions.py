@@ -29,11 +29,11 @@ def region_in_text(text: str) -> str | None:
     way to another one named, and "across the pond" is the other side from where they are."""
     mentions = _mentions(text)
     low = text.lower()
-    here = [key for start, key in mentions if _says_here(low, start)]
-    elsewhere = [key for start, key in mentions if not _says_here(low, start)]
+    here = [key for start, key in mentions if says_here(low, start)]
+    elsewhere = [key for start, key in mentions if not says_here(low, start)]
     pond = min((low.find(p) for p in lexicon.ACROSS_THE_POND if p in low), default=-1)
     if pond >= 0:
-        after = [key for start, key in mentions if start > pond and not _says_here(low, start)]
+        after = [key for start, key in mentions if start > pond and not says_here(low, start)]
         if after:
             return after[0]  # "moving across the pond to London"
         side = here[0] if here else (elsewhere[0] if elsewhere else None)
@@ -49,7 +49,7 @@ def regions_named(text: str) -> list[str]:
     low = text.lower()
     if any(phrase in low for phrase in lexicon.ACROSS_THE_POND):
         return [k for k in [region_in_text(text)] if k]
-    mentions = [key for start, key in _mentions(text) if not _says_here(low, start)]
+    mentions = [key for start, key in _mentions(text) if not says_here(low, start)]
     return list(dict.fromkeys(mentions)) or [k for k in [region_in_text(text)] if k]
 
 
@@ -92,7 +92,7 @@ def _beside_a_region(low: str, m: re.Match) -> bool:
                for side in (before, after))
 
 
-def _says_here(low: str, start: int) -> bool:
+def says_here(low: str, start: int) -> bool:
     """Do the words just before position `start` say the asker is there ("i'm based in ")?"""
     before = re.sub(r"\s+", " ", low[max(0, start - 20):start]).strip()
     before = re.sub(r"\s+the$", "", before)

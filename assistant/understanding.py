@@ -25,7 +25,7 @@ from assistant.phrasing import FOLLOW_UP_START, JUDGEMENT, META_REQUEST, PRONOUN
 from assistant.places import places_in
 from assistant.quiz import QUESTIONS
 from assistant.references import with_ordinals_resolved
-from assistant.regions import region_in_text, without_region_words
+from assistant.regions import region_in_text, says_here, without_region_words
 from assistant.roles import RoleFacts, alias_pattern, find_roles, without_role_names
 from assistant.skills_asked import SkillReader
 from assistant.vocabulary import GuideWords
@@ -195,19 +195,20 @@ class QuestionReader(Conversation):
         """The guide region a text names ("the States" -> "us"), or the place it names that
         the guide has no figures for ("India")."""
         key = region_in_text(text)
-        if key:
-            return key, None
         low = phrasing.normal(text)
         hits: list[tuple[int, str]] = []
         missing: list[tuple[int, str]] = []
         for start, name, country in places_in(low):
             if name.lower() in lexicon.REGION_WORDS:
                 continue  # already read above ("London", "Berlin")
-            key = lexicon.COUNTRY_REGION.get(country or "")
-            if key:
-                hits.append((start, key))
+            near = lexicon.COUNTRY_REGION.get(country or "")
+            if near:
+                hits.append((start, near))
             else:
                 missing.append((start, name))
+        if key:  # "uk vs india": a place beside a region is asked too, unless it is where the asker is
+            asked = [name for start, name in sorted(missing) if not says_here(low, start)]
+            return key, asked[0] if asked else None
         if hits:
             return min(hits)[1], None
         return None, min(missing)[1] if missing else None

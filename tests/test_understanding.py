@@ -618,3 +618,15 @@ def test_a_named_role_written_again_in_short_is_no_other_job(reader) -> None:
     reading = reader.read("whats the salary range for an mlops / infra engineer in the uk. be brief")
 
     assert (reading.kind, reading.roles, reading.foreign) == ("role_fact", (MLOPS,), ())
+
+
+@pytest.mark.parametrize(("question", "region", "place"), [
+    ("mle salary uk vs india comparison pls", "uk", "India"),
+    ("how much do ML engineers make in the US vs Canada?", "us", "Canada"),
+    ("im in india, what does a data scientist make in the us?", "us", None),
+    ("moving from germany to the uk, what would a data scientist make", "uk", None),
+])
+def test_a_place_without_figures_asked_beside_a_region_is_asked_too(reader, question, region, place) -> None:
+    reading = reader.read(question)
+
+    assert (reading.region, reading.place) == (region, place)
