@@ -244,6 +244,8 @@ def test_render_markdown_without_region_shows_every_range(guide):
         "I don't really enjoy coding. Which AI careers should I look at?",
         "suggest a career path in ai",
         "please recommend a track",
+        "i hate dealing with business people, i love writing code for its own sake. what fits?",
+        "research is my passion and i enjoy reading papers. thoughts?",
     ],
 )
 def test_path_requests_are_recognised(question):
@@ -265,6 +267,8 @@ def test_path_requests_are_recognised(question):
         "I'm a software engineer; what does an MLOps engineer earn?",
         "what questions does the guide ask to help you pick a path?",
         "How do people usually choose the right AI career?",
+        "i love coding. what's the salary range in the uk?",
+        "i love coding. do ml engineers code a lot?",
         "",
     ],
 )

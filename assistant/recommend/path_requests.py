@@ -10,9 +10,10 @@ from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 
+from assistant import lexicon, phrasing
 from assistant.phrasing import normal
 from assistant.recommend.cards import RoleCard, build_cards
-from assistant.recommend.profile import answers_from_description, model_can_add
+from assistant.recommend.profile import answers_from_description, model_can_add, stated_answers
 from assistant.recommend.render import render_markdown
 from assistant.recommend.summary import personal_summary
 from assistant.roles import RoleFacts, find_roles, known_roles
@@ -61,14 +62,26 @@ def is_path_request(question: str) -> bool:
         return True  # not "what questions does the guide ask to help you pick a path?"
     if _GET_INTO_AI.search(q) and not find_roles(q, known_roles()):
         return True
+    if find_roles(q, known_roles()):
+        return False
     # "I'm a nurse. Where does AI come in for me?": a self-description plus an open career
     # question that names no particular role.
-    return bool(
-        _SELF_DESCRIPTION.search(q)
-        and _ASKS_ABOUT_AI_CAREER.search(q)
-        and "?" in q
-        and not find_roles(q, known_roles())
-    )
+    if _SELF_DESCRIPTION.search(q) and _ASKS_ABOUT_AI_CAREER.search(q) and "?" in q:
+        return True
+    # "i hate dealing with business people, i love writing code ... what fits?": the asker answers
+    # the quiz's own questions, then asks something open, about no topic of a role's profile.
+    told, asked = _told_and_asked(low)
+    return bool(told and asked and stated_answers(told)
+                and not any(phrasing.has_any(asked, words) for topic, words in lexicon.TOPIC_WORDS.items()
+                            if topic != "suits"))  # "what fits?" asks what suits them
+
+
+def _told_and_asked(low: str) -> tuple[str, str]:
+    """The sentences that tell and the last one, when it asks ("..., research isnt my thing. what fits?")."""
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", low.strip()) if s]
+    if len(sentences) < 2 or not sentences[-1].rstrip().endswith("?"):
+        return "", ""
+    return " ".join(sentences[:-1]), sentences[-1]
 
 
 def answer_path_request(

@@ -324,6 +324,11 @@ _SUBJECT_THEN_NO = re.compile(
     r"interest(?:ing)?(?: to)? me|appeal(?:ing)?(?: to)? me|excite me|suit me|fun)\b")
 
 
+def stated_answers(text: str) -> dict[str, bool]:
+    """The quiz questions the text answers outright ("i love writing code": code, Yes)."""
+    return {key: answer for key in _FALLBACK if (answer := _keyword_answer(text, key)) is not None}
+
+
 def _keyword_answer(text: str, key: str) -> bool | None:
     yes, no = _FALLBACK[key]
     low = text.lower()
