@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,13 +123,14 @@ class ScoredRole:
     matched: tuple[str, ...] = ()  # per reason: the question key, or "background"
 
 
-def score_roles(answers: QuizAnswers, roles: Mapping[str, RoleFacts]) -> list[ScoredRole]:
+def score_roles(answers: QuizAnswers, roles: Mapping[str, RoleFacts], nearest: Sequence[str] = ()) -> list[ScoredRole]:
     """Rank every role in `roles` by the guide's rules.
 
     A role gets a point for each answer whose list in the guide names it, and
     BACKGROUND_WEIGHT for being named for the person's background, so the background's
     roles come first. Ties: the background's own order ("ML Engineer or MLOps"), then the
-    guide's order of the ten tracks.
+    guide's order of the ten tracks. `nearest` (roles by meaning, for a person the quiz cannot
+    place) comes before the guide's order.
     """
     background = background_of(answers.background)
     bg_titles = [_title(n) for n in background.roles]
@@ -157,6 +158,7 @@ def score_roles(answers: QuizAnswers, roles: Mapping[str, RoleFacts]) -> list[Sc
         key = (
             -points,
             bg_titles.index(title) if title in bg_titles else len(bg_titles),
+            list(nearest).index(title) if title in nearest else len(nearest),
             order.get(title, len(order)),
             title,
         )

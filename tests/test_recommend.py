@@ -624,3 +624,62 @@ def test_the_models_background_guess_stands_only_where_meaning_agrees(real_embed
 
 def test_a_former_job_written_with_ex_still_names_the_background():
     assert answers_from_description("ex-journalist, can't code at all", None).background == "writer/communications"
+
+
+# --------------------------------------------------------------------------- roles by meaning
+
+
+class _WordAxes:
+    """A stub embedder: one axis per word of a small vocabulary, so nearness is shared words."""
+
+    VOCAB = ("societal", "impact", "harms", "products", "business", "infrastructure", "code")
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [self.embed_query(t) for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        low = text.lower()
+        v = [float(w in low) for w in self.VOCAB] + [0.01]
+        n = sum(x * x for x in v) ** 0.5
+        return [x / n for x in v]
+
+
+def test_a_person_the_quiz_cannot_place_gets_the_roles_nearest_what_they_said() -> None:
+    from assistant.recommend.path_requests import stream_path_request
+
+    roles = load_roles(CORPUS)
+    text, cards = list(stream_path_request("I studied law and I worry about societal harms and impact. which path?",
+                                           roles, None, embeddings=_WordAxes()))[-1]
+
+    assert cards[0].role == "AI Safety & Ethics Researcher"
+    assert "nearest to what you said" in text and "0% fit" not in text.split("###")[1]
+
+
+def test_the_quiz_decides_whenever_it_places_the_person() -> None:
+    from assistant.recommend.path_requests import stream_path_request
+
+    roles = load_roles(CORPUS)
+    _, cards = list(stream_path_request("I love writing code and I worry about societal harms and impact. which path?",
+                                        roles, None, embeddings=_WordAxes()))[-1]
+
+    assert cards[0].role in {"Machine Learning Engineer", "MLOps / AI Infrastructure Engineer", "NLP / LLM Engineer"}
+
+
+def test_without_an_embedder_the_unplaced_keep_the_guides_order() -> None:
+    from assistant.recommend.path_requests import stream_path_request
+
+    roles = load_roles(CORPUS)
+    _, cards = list(stream_path_request("I studied law and I worry about societal harms. which path?", roles, None))[-1]
+
+    assert [c.role for c in cards] == list(ROLE_ORDER[:3])
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(("said", "role"), [
+    ("My degree is in law and I care about how AI affects society. Where should I go?", "AI Safety & Ethics Researcher"),
+    ("I keep deployment pipelines and cloud infrastructure running at scale. which path?", "MLOps / AI Infrastructure Engineer"),
+])
+def test_roles_by_meaning_with_the_real_embedder(real_embeddings, said, role) -> None:
+    from assistant.recommend.nearest import nearest_roles
+
+    assert nearest_roles(said, load_roles(CORPUS), real_embeddings)[0] == role

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assistant import lexicon
@@ -30,6 +30,8 @@ logger = logging.getLogger(__name__)
 
 NO_PROFILE = "The guide lists this track but gives no profile for it (no tasks, skills, salary or advice)."
 NO_BREAK_IN = "The guide gives no specific steps for breaking into this role."
+NEAREST_REASON = ("your words answer none of the quiz's questions, and they are nearest in meaning to who "
+                  "the guide says this role suits")
 
 
 @dataclass
@@ -108,9 +110,11 @@ def skills_to_learn(facts: RoleFacts, have: Sequence[str] = ()) -> list[str]:
     return [s for s in facts.skills if not has_skill(s, tuple(have))]
 
 
-def build_cards(answers: QuizAnswers, roles: Mapping[str, RoleFacts], top_n: int = 3) -> list[RoleCard]:
+def build_cards(answers: QuizAnswers, roles: Mapping[str, RoleFacts], top_n: int = 3,
+                nearest: Sequence[str] = ()) -> list[RoleCard]:
     """The top `top_n` roles for `answers`, each with why it fits, salary, skills to learn,
-    how to break in and the guide's sections as numbered sources (shared across cards)."""
+    how to break in and the guide's sections as numbered sources (shared across cards).
+    `nearest` orders the roles the answers leave tied (`recommend.nearest.nearest_roles`)."""
     if top_n <= 0:
         raise BadInput("top_n must be a positive number")
     if not roles:
@@ -120,12 +124,16 @@ def build_cards(answers: QuizAnswers, roles: Mapping[str, RoleFacts], top_n: int
     quiz_source = quiz_source_of(roles)
     background = background_of(answers.background)
     cards = []
-    for scored in score_roles(answers, roles)[:top_n]:
+    for scored in score_roles(answers, roles, nearest)[:top_n]:
         facts = roles[scored.role]
         cites: dict[str, list[int]] = {}
         reason_ids = []
+        if not scored.matched and scored.role in nearest and facts.sections.get(SUITS):
+            scored = replace(scored, reasons=(*scored.reasons, NEAREST_REASON), matched=(*scored.matched, "meaning"))
         for what in scored.matched:
-            if what == "background":
+            if what == "meaning":
+                sid = book.add(facts.source, facts.citation(SUITS), facts.sections[SUITS])
+            elif what == "background":
                 text = f"{background.label}: {' or '.join(background.roles)}"
                 sid = book.add(quiz_source, f"{QUIZ_SECTION} / {BACKGROUND_SECTION}", text)
             else:

@@ -12,7 +12,9 @@ from langchain_core.language_models import BaseChatModel
 
 from assistant import lexicon, phrasing
 from assistant.phrasing import normal
+from assistant.quiz import QUESTIONS, QuizAnswers, background_of
 from assistant.recommend.cards import RoleCard, build_cards
+from assistant.recommend.nearest import nearest_roles
 from assistant.recommend.profile import answers_from_description, model_can_add, stated_answers
 from assistant.recommend.render import render_markdown
 from assistant.recommend.summary import personal_summary
@@ -112,14 +114,14 @@ def stream_path_request(
     text changes the answers, the cards again; then the cards with the personal summary.
     Each yield is the whole reply so far; a reply equal to the previous one is not yielded."""
     stated = answers_from_description(question, None)
-    cards = build_cards(stated, roles, top_n=top_n)
+    cards = build_cards(stated, roles, top_n=top_n, nearest=_nearest(question, stated, roles, embeddings))
     text = render_markdown(cards, stated)
     yield text, cards
     answers = stated
     if chat_model is not None and model_can_add(question):
         answers = answers_from_description(question, chat_model, embeddings)
         if answers != stated:
-            cards = build_cards(answers, roles, top_n=top_n)
+            cards = build_cards(answers, roles, top_n=top_n, nearest=_nearest(question, answers, roles, embeddings))
             if render_markdown(cards, answers) != text:
                 text = render_markdown(cards, answers)
                 yield text, cards
@@ -127,3 +129,9 @@ def stream_path_request(
         summary = personal_summary(cards, answers, chat_model, check)
         if summary:
             yield render_markdown(cards, answers, summary), cards
+
+
+def _nearest(question: str, answers: QuizAnswers, roles: Mapping[str, RoleFacts], embeddings: Any) -> list[str]:
+    """Roles by meaning, only for a person the quiz cannot place (no answer, no known background)."""
+    placed = len(answers.unanswered) < len(QUESTIONS) or background_of(answers.background).roles
+    return [] if placed else nearest_roles(question, roles, embeddings)

@@ -10,7 +10,7 @@ from assistant.quiz import (
     QuizAnswers,
     background_of,
 )
-from assistant.recommend.cards import RoleCard
+from assistant.recommend.cards import NEAREST_REASON, RoleCard
 from assistant.regions import normalize_region
 
 logger = logging.getLogger(__name__)
@@ -22,7 +22,8 @@ def render_markdown(cards: list[RoleCard], answers: QuizAnswers, summary: str | 
         return "I could not rank any roles: the guide's role files are missing."
     lines = [f"**Your AI career paths, from the guide's quiz** ({_describe(answers)})", ""]
     for i, card in enumerate(cards, 1):
-        lines.append(f"### {i}. {card.role} — {round(card.score * 100)}% fit")
+        fit = f"{round(card.score * 100)}% fit" if card.score or NEAREST_REASON not in card.reasons else "nearest to what you said"
+        lines.append(f"### {i}. {card.role} — {fit}")
         lines.append(f"**Why it fits:** {card.why}{_refs(card.cites.get('why'))}")
         if card.reasons:
             reasons = "; ".join(
