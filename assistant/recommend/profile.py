@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import weakref
 from collections.abc import Mapping
 from typing import Any
 
@@ -14,8 +13,6 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel, ValidationError, field_validator
 
-from assistant.background import BACKGROUND_MEANING
-from assistant.meaning import NearestAsking
 from assistant.quiz import (
     BACKGROUND_KEYS,
     QUESTIONS,
@@ -24,6 +21,7 @@ from assistant.quiz import (
     guide_titles,
     parse_background,
 )
+from assistant.recommend.nearest import background_meaning_agrees
 from assistant.regions import region_in_text
 from core.errors import BadInput
 
@@ -202,7 +200,7 @@ def answers_from_description(text: str, chat_model: BaseChatModel | None, embedd
     if background == "other" and model and model.background and _describes_self(text):
         guess = model.background.strip().lower()
         guess = guess if guess in BACKGROUND_KEYS else parse_background(guess)
-        background = "other" if _contradicts(guess, keyword) or not _meaning_agrees(text, guess, embeddings) else guess
+        background = "other" if _contradicts(guess, keyword) or not background_meaning_agrees(text, guess, embeddings) else guess
     return QuizAnswers(
         code=bool(values["code"]),
         research=bool(values["research"]),
@@ -243,29 +241,6 @@ def _contradicts(background: str, stated: Mapping[str, bool | None]) -> bool:
         for q in QUESTIONS
         if stated.get(q.key) is not None
     )
-
-
-# One background reader per embedder, dropped with it (an id could be reused by a later embedder).
-_BY_MEANING: weakref.WeakKeyDictionary[Any, NearestAsking] = weakref.WeakKeyDictionary()
-# Below this cosine to every way of saying a background, the text says none of them.
-BACKGROUND_MIN = 0.35
-
-
-def _meaning_agrees(text: str, background: str, embeddings: Any) -> bool:
-    """Is `background` one of the two nearest in meaning to the text's statements about the person
-    (True without an embedder: the model's guess then stands alone)?"""
-    if embeddings is None or background not in BACKGROUND_MEANING:
-        return embeddings is None
-    try:
-        near = _BY_MEANING.setdefault(embeddings, NearestAsking(embeddings, BACKGROUND_MEANING, 0.0))
-    except TypeError:  # an embedder that cannot be weakly referenced: read without the cache
-        near = NearestAsking(embeddings, BACKGROUND_MEANING, 0.0)
-    said = " ".join(s for s in re.split(r"(?<=[.!?;])\s+", text) if not s.rstrip().endswith("?")) or text
-    scores = near.scores(said)
-    if not scores:
-        return True  # the embedder failed: no evidence either way
-    top_two = sorted(scores, key=lambda k: -scores[k])[:2]
-    return background in top_two and scores[background] >= BACKGROUND_MIN
 
 
 def model_can_add(text: str) -> bool:
