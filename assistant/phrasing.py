@@ -109,6 +109,12 @@ def refused(low: str, phrase: str) -> bool:
     return bool(re.search(rf"{negation}(?:\s+[\w']+){{0,3}}?\s+{re.escape(phrase)}", low))
 
 
+def ruled_out(low: str, word: str) -> bool:
+    """Does the asker rule a topic word out ("not the pay, the skills", "not about salary.")? Not a
+    verb that is negated ("it does not pay well")."""
+    return bool(re.search(rf"\bnot\s+(?:the\s+|about\s+(?:the\s+)?)?{re.escape(word)}(?=\s*(?:[,.;!?]|$|\bbut\b))", low))
+
+
 def direction(low: str) -> str | None:
     high = found(low, lexicon.HIGHER)
     lower = found(low, lexicon.LOWER)

@@ -214,10 +214,7 @@ class QuestionReader(Conversation):
         return None, min(missing)[1] if missing else None
 
     def _topic(self, low: str, roles: tuple[str, ...]) -> str | None:
-        if roles:
-            own = self._own_section(_asking(low) or low, roles[0])  # not "who is it for? be honest"
-            if own:
-                return own
+        own = self._own_section(_asking(low) or low, roles[0]) if roles else None  # not "who is it for? be honest"
         # Neither "machine *learning* engineer" nor "global *tech* hubs" asks anything.
         low = without_region_words(self._without_role_names(low, roles))
         # The sentences that ask ("...?") set the topic before those that tell ("i dont have a degree").
@@ -229,9 +226,13 @@ class QuestionReader(Conversation):
             for topic, words in lexicon.TOPIC_WORDS.items():
                 if topic == "summary":
                     continue
-                if phrasing.has_any(part, words) or (topic == "salary" and phrasing.MAKES_MONEY.search(part)):
-                    # "who tends to become a PM?" asks who the role suits, not how to get in
+                named = [w for w in phrasing.found(part, words) if not phrasing.ruled_out(part, w)]
+                if named or (topic == "salary" and phrasing.MAKES_MONEY.search(part)):
+                    # A topic named outright ("skills-wise, how does it differ?") before a section
+                    # the role alone has; "who tends to become a PM?" asks who it suits, not how to get in.
                     return "suits" if topic == "break_in" and re.match(r"\s*who\b", part) else topic
+        if own:
+            return own
         if roles and self.embeddings is not None:
             topic = self._topic_by_meaning(asking or low, roles)
             if topic:

@@ -630,3 +630,12 @@ def test_a_place_without_figures_asked_beside_a_region_is_asked_too(reader, ques
     reading = reader.read(question)
 
     assert (reading.region, reading.place) == (region, place)
+
+
+@pytest.mark.parametrize(("question", "topic"), [
+    ("skills-wise how does data science differ from ml engineering? not the pay, the skills", "skills"),
+    ("how does data science differ from ml engineering?", "How it differs from ML Engineer"),
+    ("is it true data science does not pay well?", "salary"),
+])
+def test_a_topic_named_outright_and_not_ruled_out_comes_before_a_section_only_the_role_has(reader, question, topic) -> None:
+    assert reader.read(question).topic == topic
