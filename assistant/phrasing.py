@@ -34,6 +34,8 @@ YES_NO = re.compile(
 # A statement put as a question by its tag: "sql is kinda optional for data science right?".
 TAG_QUESTION = re.compile(r"(?:,|\s)\s*(?:right|correct|true|yeah|yes|no|innit|or not|isn'?t it|aren'?t they|"
                           r"don'?t they|doesn'?t it|is it not|am i right|am i wrong)\s*\?+\s*$", re.I)
+# A short label before a colon that opens a sentence ("quick one: ", "real talk - "): it frames the question.
+PREFACE = re.compile(r"^\s*(?:[\w']+\s+){0,3}[\w']+\s*(?::|\s-)\s+(?=\S)")
 # "can you give me an overview": a request to the assistant, not a yes/no question.
 REQUEST = re.compile(r"^\s*(can|could|would|will)\s+(you|u)\s+(please\s+)?(give|tell|show|list|explain|describe|"
                      r"summari[sz]e|walk|outline|share|recommend|suggest|help|break|compare|point|name)\b", re.I)
@@ -91,6 +93,7 @@ def is_yes_no(text: str) -> bool:
     it is not a request ("can you list...")."""
     sentences = [x.strip() for x in re.split(r"(?<=[.!?])\s+", text.strip()) if x.strip()]
     asked = [x for x in sentences if x.endswith("?")] or sentences[-1:]
+    asked = [PREFACE.sub("", x) for x in asked]  # "quick one: do they need ...?"
     return any((YES_NO.search(x) or TAG_QUESTION.search(x)) and not REQUEST.search(x) for x in asked)
 
 

@@ -639,3 +639,12 @@ def test_a_place_without_figures_asked_beside_a_region_is_asked_too(reader, ques
 ])
 def test_a_topic_named_outright_and_not_ruled_out_comes_before_a_section_only_the_role_has(reader, question, topic) -> None:
     assert reader.read(question).topic == topic
+
+
+@pytest.mark.parametrize(("question", "yes_no"), [
+    ("quick one: do mlops engineers need deep ml theory?", True),
+    ("real talk - is a phd required for research?", True),
+    ("skills: what does a data scientist need?", False),
+])
+def test_a_short_label_before_a_colon_does_not_hide_a_yes_no_question(reader, question, yes_no) -> None:
+    assert reader.read(question).yes_no is yes_no
