@@ -23,13 +23,15 @@ _SPLIT = re.compile(r"(?<=\?)\s+|,?\s+(?:and|also|plus)\s+(?=(?:do|does|did|is|a
                     r"|,\s+(?=(?:do|does|is|are|can|could|should|would|will)\s+(?:i|they|we|it)\b)", re.I)
 # A piece shorter than this ("6 months?", "pls?") belongs to the question before it.
 MIN_WORDS = 3
+# A piece that opens on an example ("like vector dbs or ...", "e.g. sql?") elaborates the question before it.
+_EXAMPLE = re.compile(r"^\s*(?:like|e\.g\.?|eg|i\.e\.?|such as|for example|for instance|say)\b", re.I)
 
 
 def split_questions(text: str) -> list[str]:
     """The pieces of `text` that may each be a question, in order (one piece when it asks one)."""
     parts: list[str] = []
     for piece in (p.strip() for p in _SPLIT.split(text) if p and p.strip()):
-        if parts and len(re.findall(r"[a-z]\w*", piece, re.I)) < MIN_WORDS:
+        if parts and (len(re.findall(r"[a-z]\w*", piece, re.I)) < MIN_WORDS or _EXAMPLE.match(piece)):
             parts[-1] = f"{parts[-1]} {piece}"
         else:
             parts.append(piece)

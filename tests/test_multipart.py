@@ -30,6 +30,9 @@ def reader() -> QuestionReader:
     ("what skills and tools do i need for mlops?", ["what skills and tools do i need for mlops?"]),
     ("how do i move into mlops, do i need loads of ml theory first?",
      ["how do i move into mlops", "do i need loads of ml theory first?"]),
+    ("do prompt engineers need any tech skills? like vector dbs or is it all writing",
+     ["do prompt engineers need any tech skills? like vector dbs or is it all writing"]),
+    ("what tools does an mle use? e.g. docker?", ["what tools does an mle use? e.g. docker?"]),
 ])
 def test_a_message_splits_after_each_question_and_before_and_plus_a_question_word(text, pieces) -> None:
     assert split_questions(text) == pieces
