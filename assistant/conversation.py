@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from assistant import lexicon, phrasing
@@ -44,17 +45,52 @@ class Conversation:
                 named = find_roles(reply, self.roles)
                 if named and (reading.kind == "path_request" or len(named) == 1):
                     reading = replace(reading, kind="role_fact", roles=(named[0].title,))
-            merged = reading if merged is None or not self._continues(reading, reading.question) \
+            merged = reading if merged is None or not self._continues(reading, reading.question, merged) \
                 else self._merge(reading, merged, reading.question)
         return merged
 
-    def _continues(self, alone: Reading, question: str) -> bool:
-        """Does this turn lean on the conversation (no role of its own, or no topic of its own)?"""
+    def _continues(self, alone: Reading, question: str, prev: Reading | None = None) -> bool:
+        """Does this turn lean on the conversation (no role of its own, or no topic of its own, or
+        a word only the role under discussion has)?"""
         if alone.roles and alone.topic or (not alone.topic and self._off_guide(phrasing.normal(alone.text or question))):
             return False
         short = len(question.split()) <= 6
         return bool(FOLLOW_UP_START.search(question) or PRONOUN.search(question) or short
-                    or (alone.region and not alone.roles) or (alone.roles and not alone.topic))
+                    or (alone.region and not alone.roles) or (alone.roles and not alone.topic)
+                    or (prev is not None and not alone.roles and self._only_in(question, prev.roles)))
+
+    def _only_in(self, question: str, roles: tuple[str, ...]) -> bool:
+        """Does the question name something of these roles' profiles that few other profiles have
+        ("which conferences would i be presenting at?" after the research scientist)?"""
+        words = {_stem(w) for w in phrasing.content(phrasing.normal(question)) if w.isalpha() and len(w) >= 5}
+        return any(self._profile_words.get(w, frozenset()) & set(roles)
+                   and len(self._profile_words[w]) <= 2 for w in words)
+
+    def _section_with(self, question: str, role: str) -> str | None:
+        """The one section of the role whose words the question's rarer words are, as a topic."""
+        words = {_stem(w) for w in phrasing.content(question) if w.isalpha() and len(w) >= 5}
+        words = {w for w in words if len(self._profile_words.get(w, ())) <= 2}
+        facts = self.roles.get(role)
+        if not words or facts is None:
+            return None
+        hit = [name for name, body in facts.sections.items()
+               if words & {_stem(w) for w in phrasing.WORD.findall(body.lower()) if w.isalpha()}]
+        if len(hit) != 1:
+            return None
+        by_section = {section: topic for topic, section in lexicon.TOPIC_SECTION.items()}
+        return by_section.get(hit[0], hit[0])
+
+    @cached_property
+    def _profile_words(self) -> dict[str, frozenset[str]]:
+        """Each word (stemmed) of the detailed roles' profiles, and the roles whose profile has it."""
+        held: dict[str, set[str]] = {}
+        for facts in self.roles.values():
+            if facts.detailed:
+                for body in facts.sections.values():
+                    for w in phrasing.WORD.findall(body.lower()):
+                        if w.isalpha() and len(w) >= 5:
+                            held.setdefault(_stem(w), set()).add(facts.title)
+        return {w: frozenset(r) for w, r in held.items()}
 
     def _off_guide(self, low: str) -> bool:
         """Words of its own, none of them the guide's, a region's or a place's ("is it cold there in
@@ -79,8 +115,9 @@ class Conversation:
         if topic is None and roles:  # "how's the job outlook for it?": a section only that role has
             topic = self._own_section(_asking(rest) or rest, roles[0])
         if topic is None and roles and not alone.region and len(phrasing.content(phrasing.normal(question))) >= 2:
-            # A follow-up with words of its own ("so what would I be doing all day?") asks its own topic.
-            topic = self._topics.label(rest)
+            # A follow-up with words of its own ("so what would I be doing all day?") asks its own
+            # topic, or the one section of the role that has its words ("which conferences...?": tasks).
+            topic = self._topics.label(rest) or self._section_with(rest, roles[0])
         # Asking yes or no on a quiz question ("do they have to code?") asks nothing of the last topic.
         elsewhere = topic is None and alone.yes_no and not alone.direction and self._on_guide.label(rest) == "quiz"
         topic = topic or (None if elsewhere else prev.topic)
@@ -100,3 +137,8 @@ class Conversation:
         query = f"{' '.join(roles)} {lexicon.TOPIC_LABEL.get(topic or '', '')} {text}".strip()
         return replace(alone, kind=kind, roles=roles, topic=topic, region=region, place=place,
                        direction=direction, skill=skill, follow_up=True, text=text, query=query, gap=gap)
+
+
+def _stem(word: str) -> str:
+    """A word's first six letters: "presenting" and "presentations" meet, "conferences" stays whole enough."""
+    return word[:6]

@@ -110,7 +110,7 @@ class QuestionReader(Conversation):
         previous = self._previous(history)
         if previous is None or alone.kind in {"meta", "out_of_scope", "path_request"} or alone.topic in {"help", "about"}:
             return alone
-        if not self._continues(alone, question):
+        if not self._continues(alone, question, previous):
             return alone
         return self._merge(alone, previous, question)
 

@@ -648,3 +648,16 @@ def test_a_topic_named_outright_and_not_ruled_out_comes_before_a_section_only_th
 ])
 def test_a_short_label_before_a_colon_does_not_hide_a_yes_no_question(reader, question, yes_no) -> None:
     assert reader.read(question).yes_no is yes_no
+
+
+def test_a_follow_up_naming_what_only_the_role_under_discussion_has_continues_it(reader) -> None:
+    reading = reader.read("which conferences would i be presenting at?", history("tell me about the research scientist role"))
+
+    assert (reading.follow_up, reading.roles, reading.topic) == (True, (RS,), "tasks")
+
+
+def test_a_question_in_words_every_profile_shares_does_not_carry_the_role_over(reader) -> None:
+    reading = reader.read("how many different roles does the guide describe altogether?",
+                          history("tell me about the research scientist role"))
+
+    assert reading.roles == () and not reading.follow_up
