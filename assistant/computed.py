@@ -49,7 +49,7 @@ def compute(reading: Reading, roles: Mapping[str, RoleFacts]) -> Computed | None
     if reading.topic == "quiz" and reading.kind == "general":
         return what_the_quiz_asks(roles)
     if len(facts) == 1 and facts[0].skill_tracks and reading.kind in {"role_fact", "comparison"} \
-            and reading.topic != "salary":
+            and (reading.topic != "salary" or asks_how_they_differ(reading)):  # "how do they differ, incl pay"
         tracks = compare_tracks(reading, facts[0])
         if tracks is not None:
             return tracks

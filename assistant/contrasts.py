@@ -172,7 +172,8 @@ def compare_tracks(reading: Reading, facts: RoleFacts) -> Computed | None:
         return None
     src = Sources()
     parts = [f"The guide splits the {facts.title}'s work into tracks{', so it depends on the track' if depends else ''}:"]
-    for section in ("Skills",) if depends else ("Day-to-day tasks", "Skills"):
+    sections = ("Skills",) if depends else ("Day-to-day tasks", "Skills") + (("Salary range",) if reading.topic == "salary" else ())
+    for section in sections:
         body = re.sub(r"^###\s+(.+?)\s*$", r"*\1*", facts.sections.get(section, "").strip(), flags=re.M)
         if body:
             parts.append(f"\n**{section}** {src.cite(facts, section)}\n{body}")

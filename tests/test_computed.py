@@ -388,6 +388,14 @@ def test_a_roles_two_tracks_are_set_side_by_side_from_its_sections(reader, roles
     assert_grounded(result)
 
 
+def test_how_a_roles_tracks_differ_including_pay_adds_each_tracks_range(reader, roles) -> None:
+    result = answer(reader, roles, "technical vs policy side of ai safety: how do they differ, pay included")
+
+    assert "Alignment work" in result.text and "Policy analysis" in result.text
+    assert "$150,000 – $400,000+" in result.text and "£40,000 – £100,000" in result.text
+    assert_grounded(result)
+
+
 @pytest.mark.parametrize("question", ["can u give me a quick overview of the ai career paths in the guide",
                                       "what roles are there in ai?", "What careers does the guide cover?"])
 def test_asking_for_the_guides_tracks_lists_them_all(reader, roles, question) -> None:
