@@ -44,7 +44,7 @@ def compute(reading: Reading, roles: Mapping[str, RoleFacts]) -> Computed | None
         return silent
     if reading.kind == "general" and reading.topic in {"about", "help"}:
         return about_the_guide(roles, help_asked=reading.topic == "help")
-    if asks_for_the_catalogue(reading):
+    if asks_for_the_catalogue(reading) or (reading.kind == "general" and reading.topic == "overview"):
         return the_catalogue(roles)
     if reading.topic == "quiz" and reading.kind == "general":
         return what_the_quiz_asks(roles)

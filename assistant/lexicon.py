@@ -246,7 +246,9 @@ GUIDE_MEANING: dict[str, tuple[str, ...]] = {
               "what sources are your answers based on", "when was the guide published"),
     "help": ("what can you help me with", "what kinds of questions can I ask you", "what do you know about",
              "what are you able to do", "who are you", "what are you", "introduce yourself"),
-    # what the guide says: a question for the guide's passages, neither of the above
+    "overview": ("give me a summary of the whole guide", "sum up the guide for me", "what is the guide about overall",
+                 "the short version of the guide"),
+    # what the guide says: a question for the guide's passages, none of the above
     "contents": ("what career tracks does the guide cover", "what does the guide say about choosing a path",
                  "which roles are described in the guide", "what skills does the guide recommend"),
 }

@@ -69,14 +69,15 @@ def content(low: str) -> list[str]:
     return [w for w in WORD.findall(low) if w not in STOP and w not in OPENING_FILLER and len(w) > 2]
 
 
-# Latin abbreviations spelled out: the "i" of "i.e." is nobody speaking of themselves.
-LATIN = {"i.e.": "that is", "ie.": "that is", "e.g.": "for example", "eg.": "for example"}
-_LATIN = re.compile(r"(?<![\w.])(?:i\.e\.?|e\.g\.?|ie\.|eg\.)(?!\w)")
+# Abbreviations spelled out: the "i" of "i.e." is nobody speaking of themselves, and "tl;dr" asks for a summary.
+SPELLED_OUT = {"i.e.": "that is", "ie.": "that is", "e.g.": "for example", "eg.": "for example", "tl;dr.": "summary",
+               "tldr.": "summary"}
+_SPELLED_OUT = re.compile(r"(?<![\w.])(?:i\.e\.?|e\.g\.?|ie\.|eg\.|tl;dr|tldr)(?!\w)")
 
 
 def normal(text: str) -> str:
     low = re.sub(r"\s+", " ", text.lower().replace("’", "'")).strip()
-    return _LATIN.sub(lambda m: LATIN.get(m.group(0).rstrip(".") + ".", m.group(0)), low)
+    return _SPELLED_OUT.sub(lambda m: SPELLED_OUT.get(m.group(0).rstrip(".") + ".", m.group(0)), low)
 
 
 def has_any(low: str, phrases: Sequence[str]) -> bool:

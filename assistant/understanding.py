@@ -153,7 +153,7 @@ class QuestionReader(Conversation):
             words = phrasing.WORD.findall(low)
             # what the assistant covers ("help"), or the guide it answers from ("about")
             said = "help" if words and set(words) <= lexicon.SMALL_TALK else self._guide_itself.label(low)
-            topic = said if said in {"about", "help"} else None
+            topic = said if said in {"about", "help", "overview"} else None
         gap, topic = self._gap(low, topic, roles)
         set_aside = tuple(r.title for r in named if r.title not in roles)
         common = dict(question=raw, roles=roles, set_aside=set_aside, topic=topic, region=region, place=place, gap=gap,

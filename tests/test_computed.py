@@ -422,6 +422,15 @@ def test_asking_about_a_listed_only_track_says_the_guide_gives_no_profile(reader
 
 
 # Which questions ask about the guide itself is read by meaning (tests/test_understanding_semantic.py).
+def test_an_overview_of_the_whole_guide_is_its_catalogue_of_tracks(roles) -> None:
+    from assistant.understanding import Reading
+
+    result = computed.compute(Reading(question="tl;dr?", kind="general", topic="overview", text="tl;dr?"), roles)
+
+    assert result is not None and all(title in result.text for title in roles)
+    assert_grounded(result)
+
+
 def test_a_question_about_the_guide_is_answered_from_its_about_section(reader, roles) -> None:
     reading = replace(reader.read("where does ur info come from and how current is it"), topic="about")
 

@@ -68,6 +68,8 @@ def test_a_follow_up_with_words_of_its_own_finds_its_own_topic_by_meaning(reader
         ("what can i ask u", "help"),
         ("hey who are you exactly", "help"),
         ("what's your name", "help"),
+        ("tl;dr of the guide?", "overview"),
+        ("can u boil the whole guide down for me", "overview"),
     ],
 )
 def test_asking_about_the_guide_itself_or_the_assistant_is_read_by_meaning(reader, question, topic) -> None:
@@ -80,7 +82,7 @@ def test_asking_about_the_guide_itself_or_the_assistant_is_read_by_meaning(reade
                                       "does the guide say picking the perfect path matters most?",
                                       "who are the best ai researchers"])
 def test_other_questions_sharing_their_words_are_not_about_the_guide_itself(reader, question) -> None:
-    assert reader.read(question).topic not in {"about", "help"}
+    assert reader.read(question).topic not in {"about", "help", "overview"}
 
 
 @pytest.mark.parametrize("question", ["does it really matter which path i pick? i've been stuck deciding for months",
