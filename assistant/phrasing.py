@@ -34,6 +34,8 @@ YES_NO = re.compile(
 # A statement put as a question by its tag: "sql is kinda optional for data science right?".
 TAG_QUESTION = re.compile(r"(?:,|\s)\s*(?:right|correct|true|yeah|yes|no|innit|or not|isn'?t it|aren'?t they|"
                           r"don'?t they|doesn'?t it|is it not|am i right|am i wrong)\s*\?+\s*$", re.I)
+# A question that asks for content, not a yes or no.
+OPEN_QUESTION = re.compile(r"^\s*(?:and\s+|so\s+|also\s+)?(?:what|what's|whats|which|how|why|where|who|whom)\b", re.I)
 # A short label before a colon that opens a sentence ("quick one: ", "real talk - "): it frames the question.
 PREFACE = re.compile(r"^\s*(?:[\w']+\s+){0,3}[\w']+\s*(?::|\s-)\s+(?=\S)")
 # "can you give me an overview": a request to the assistant, not a yes/no question.
@@ -95,6 +97,8 @@ def is_yes_no(text: str) -> bool:
     sentences = [x.strip() for x in re.split(r"(?<=[.!?])\s+", text.strip()) if x.strip()]
     asked = [x for x in sentences if x.endswith("?")] or sentences[-1:]
     asked = [PREFACE.sub("", x) for x in asked]  # "quick one: do they need ...?"
+    if any(OPEN_QUESTION.match(x) for x in asked):
+        return False  # "do i need python? what else do they want?": the open question asks for the whole answer
     return any((YES_NO.search(x) or TAG_QUESTION.search(x)) and not REQUEST.search(x) for x in asked)
 
 

@@ -645,6 +645,7 @@ def test_a_topic_named_outright_and_not_ruled_out_comes_before_a_section_only_th
     ("quick one: do mlops engineers need deep ml theory?", True),
     ("real talk - is a phd required for research?", True),
     ("skills: what does a data scientist need?", False),
+    ("prompt engineer skills - do i need python? what else do they want?", False),  # the open question asks for all
 ])
 def test_a_short_label_before_a_colon_does_not_hide_a_yes_no_question(reader, question, yes_no) -> None:
     assert reader.read(question).yes_no is yes_no
