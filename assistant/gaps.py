@@ -29,6 +29,8 @@ def gap_in(low: str, topic: str | None, salaries: Sequence[SalaryRange]) -> str 
                 continue  # a pay attribute the question asks for, not the asker's ("im a junior. how much...?")
         if phrasing.has_any(low, words):
             return name
+    if topic == "salary" and lexicon.FUTURE_SPAN.search(asked):
+        return "future salaries"  # "and what will it be in like 5 years"
     if topic == "salary" and any(int(y) > lexicon.GUIDE_YEAR for y in re.findall(r"\b(20\d\d)\b", asked)):
         return "future salaries"  # "how much will MLEs make in 2031?"
     if lexicon.VACANCY_COUNT.search(low):

@@ -136,7 +136,9 @@ GAP_TOPICS: dict[str, tuple[str, ...]] = {
     "how long it takes": ("how long", "how many years", "how many months", "years does it take",
                           "time does it take", "how quickly", "how fast"),
     "future salaries": ("in 2030", "in 2028", "in 2029", "in 2027", "next year", "in the future",
-                        "future", "in five years", "in 5 years", "in ten years", "in 10 years", "by 2030"),
+                        "future", "by 2030"),  # and FUTURE_SPAN
+    "shares and statistics": ("percentage", "percent", "proportion", "what share", "what fraction", "statistics",
+                              "stats", "how common is it"),
     "job numbers": ("how many jobs", "job openings", "number of jobs", "unemployment", "how many people",
                     "layoffs", "openings", "vacancies", "open positions", "open roles", "how many positions",
                     "job postings", "job listings"),
@@ -171,6 +173,10 @@ HIRING = ("hire", "hires", "hiring", "recruit", "recruits", "recruiting", "accep
           "applicants", "interview", "interviews", "interviewing")
 # How many jobs or positions are open, however the job is named in between
 # ("how many data scientist jobs are open", "are there many mle positions available").
+# A span of time from now ("in like 5 years", "within the next decade"): pay then is not the guide's.
+FUTURE_SPAN = re.compile(r"\b(?:in|within|after)\s+(?:(?:like|about|around|roughly|maybe|another|the next)\s+){0,2}"
+                         r"(?:\d+|a few|few|a couple of|two|three|four|five|ten|twenty)\s+(?:years?|yrs?|decades?)\b"
+                         r"|\b(?:in|within|over)\s+the\s+next\s+(?:decade|few years)\b")
 VACANCY_COUNT = re.compile(r"\bhow many\b(?:\s+[\w-]+){0,4}?\s+(?:jobs|positions|vacancies|openings)\b"
                            r"|\b(?:jobs|positions)\s+(?:are\s+|still\s+)?(?:open|available|out there)\b")
 

@@ -360,6 +360,9 @@ def test_requests_about_the_assistant_itself_are_meta(reader) -> None:
         ("how many hours a week do data scientists work?", "working hours"),
         ("can ai product managers work remote?", "remote work"),
         ("how many years to become a research scientist", "how long it takes"),
+        ("how much will a data scientist make in like 5 years", "future salaries"),
+        ("what do data scientists earn within the next decade?", "future salaries"),
+        ("what percentage of ai jobs require a masters degree", "shares and statistics"),
     ],
 )
 def test_attributes_the_guide_never_gives_are_read_as_gaps(reader, question, gap) -> None:
@@ -368,6 +371,7 @@ def test_attributes_the_guide_never_gives_are_read_as_gaps(reader, question, gap
 
 def test_future_is_a_gap_only_for_pay(reader) -> None:
     assert reader.read("what skills will prompt engineers need in the future?").gap is None
+    assert reader.read("I have 5 years of experience, what would an ML engineer earn in the uk?").gap is None
 
 
 def test_questions_asking_for_a_judgement_are_marked(reader) -> None:
