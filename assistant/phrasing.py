@@ -86,6 +86,14 @@ def has_any(low: str, phrases: Sequence[str]) -> bool:
     return bool(found(low, phrases))
 
 
+def without_range_ends(low: str) -> str:
+    """`low` with the end of a range that a direction word qualifies blanked out ("the lowest
+    starting one", "highest minimum"): it names which end to rank by, and asks no topic."""
+    directions = "|".join(re.escape(w) for w in sorted((*lexicon.HIGHER, *lexicon.LOWER), key=len, reverse=True))
+    ends = "|".join(re.escape(w) for w in sorted({w for e in lexicon.RANGE_ENDS.values() for w in e}, key=len, reverse=True))
+    return re.sub(rf"(?<![\w-])({directions})\s+(?:{ends})(?![\w-])", r"\1 ", low)
+
+
 def found(low: str, phrases: Sequence[str]) -> list[str]:
     return [p for p in phrases if re.search(rf"(?<![\w-]){re.escape(p)}(?![\w-])", low)]
 

@@ -217,6 +217,7 @@ class QuestionReader(Conversation):
         own = self._own_section(_asking(low) or low, roles[0]) if roles else None  # not "who is it for? be honest"
         # Neither "machine *learning* engineer" nor "global *tech* hubs" asks anything.
         low = without_region_words(self._without_role_names(low, roles))
+        low = phrasing.without_range_ends(low)  # "the lowest starting one": an end of a range, not how to get started
         # The sentences that ask ("...?") set the topic before those that tell ("i dont have a degree").
         asking = _asking(low)
         if roles and re.search(r"[$£€]", low):

@@ -666,3 +666,13 @@ def test_a_question_in_words_every_profile_shares_does_not_carry_the_role_over(r
                           history("tell me about the research scientist role"))
 
     assert reading.roles == () and not reading.follow_up
+
+
+def test_an_end_of_a_range_a_direction_qualifies_asks_no_topic_of_its_own(reader) -> None:
+    turns = [{"role": "user", "content": "whats the highest uk salary in the guide at the top end"},
+             {"role": "assistant", "content": "AI/ML Research Scientist: £80,000 – £200,000+ [1]."}]
+
+    reading = reader.read("and the lowest starting one?", turns)
+
+    assert (reading.kind, reading.topic, reading.region, reading.direction) == ("ranking", "salary", "uk", "low")
+    assert reader.read("what's the best way to start as a data scientist?").topic == "break_in"
