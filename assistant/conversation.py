@@ -99,9 +99,10 @@ class Conversation:
         if not words or places_in(low) or any(p in low for p in lexicon.ACROSS_THE_POND):
             return False
         rest = self._without_role_names(low, tuple(self.roles))  # "a data scientist" is the guide's own
-        own = [w for w in phrasing.content(rest) if w.isalpha() and w not in lexicon.REGION_WORDS]
-        if any(w in self._skills.terms for w in own):
-            return False  # "why is sql such a big deal for it?": a term of the roles' profiles
+        own = [w for w in phrasing.content(rest) if w.isalpha() and w not in lexicon.REGION_WORDS and w not in lexicon.GO_ON]
+        if not own or any(w in self._skills.terms for w in own):
+            # Nothing of its own ("tell me more"), or a term of the roles' profiles ("why is sql such a big deal for it?")
+            return False
         nearest = max(self._on_guide.scores(rest).values(), default=0.0) if own else 0.0
         if len(own) >= 3:  # words enough to tell by meaning: far from every way of asking a guide topic or quiz question
             return nearest < OFF_GUIDE_TOPIC_MAX
@@ -114,9 +115,10 @@ class Conversation:
         rest = self._without_role_names(phrasing.normal(question), roles)
         if topic is None and roles:  # "how's the job outlook for it?": a section only that role has
             topic = self._own_section(_asking(rest) or rest, roles[0])
-        if topic is None and roles and not alone.region and len(phrasing.content(phrasing.normal(question))) >= 2:
-            # A follow-up with words of its own ("so what would I be doing all day?") asks its own
-            # topic, or the one section of the role that has its words ("which conferences...?": tasks).
+        if topic is None and roles and not alone.region:
+            # A follow-up that asks a topic of its own by meaning ("so what would I be doing all day?",
+            # "and how do i actually get in"), or the one section of the role that has its words
+            # ("which conferences...?": tasks); noise ("and the lowest?", "why?") is near no topic.
             topic = self._topics.label(rest) or self._section_with(rest, roles[0])
         # Asking yes or no on a quiz question ("do they have to code?") asks nothing of the last topic.
         elsewhere = topic is None and alone.yes_no and not alone.direction and self._on_guide.label(rest) == "quiz"

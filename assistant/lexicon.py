@@ -270,6 +270,9 @@ PATH_MEANING: dict[str, tuple[str, ...]] = {
 # A message made only of these (a greeting, thanks) gets what the assistant covers.
 SMALL_TALK = frozenset({"hi", "hello", "hey", "hiya", "yo", "thanks", "thank", "you", "thx", "ty", "cheers", "good",
                         "morning", "afternoon", "evening", "there", "ok", "okay", "cool", "great", "nice", "help"})
+# Words that only ask to go on with the last answer ("tell me more", "elaborate please"): no subject of their own.
+GO_ON = frozenset({"tell", "more", "elaborate", "expand", "continue", "details", "detail", "please", "pls", "plz",
+                   "explain", "further", "again"})
 # Words that mark a question about the assistant itself rather than the guide.
 META_WORDS: tuple[str, ...] = (
     "system prompt", "system message", "your instructions", "your rules", "your prompt", "your guidelines",

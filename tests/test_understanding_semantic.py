@@ -151,11 +151,17 @@ def test_only_the_sentence_that_asks_sets_the_topic(reader) -> None:
 @pytest.mark.parametrize(("first", "follow_up", "role", "topic"), [
     ("what's a prompt engineer?", "who's it for though", "Prompt Engineer / AI Solutions Specialist", "suits"),
     ("tell me about mlops", "nice, how's the job outlook for it?", "MLOps / AI Infrastructure Engineer", "Growth outlook"),
+    ("who is ML engineering good for?", "and how do i actually get in", "Machine Learning Engineer", "break_in"),
 ])
 def test_a_short_follow_up_near_a_guide_topic_continues_with_its_own_topic(reader, first, follow_up, role, topic) -> None:
     reading = reader.read(follow_up, history(first))
 
     assert reading.follow_up and reading.roles == (role,) and reading.topic == topic
+
+
+@pytest.mark.parametrize("follow_up", ["and the lowest?", "why?", "tell me more"])
+def test_a_follow_up_near_no_topic_keeps_the_last_one(reader, follow_up) -> None:
+    assert reader.read(follow_up, history("how much does an MLOps engineer make in the UK?")).topic == "salary"
 
 
 def test_a_follow_up_naming_a_region_continues_whatever_its_other_words(reader) -> None:
