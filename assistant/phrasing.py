@@ -266,3 +266,14 @@ def shortens(short: str, name: str) -> bool:
         cut |= w != full[i]
         i += 1
     return bool(words) and cut
+
+
+def same_stem(a: str, b: str) -> bool:
+    """Do two words share a stem: a common start of four letters or more that is at least two thirds
+    of the shorter word ("growing" and "growth", "differ" and "different"; not "company" and "comparison")?"""
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n >= 4 and n * 3 >= 2 * min(len(a), len(b))

@@ -250,12 +250,12 @@ class QuestionReader(Conversation):
         facts = self.roles.get(role)
         if facts is None or not facts.detailed:
             return None
-        names = {w[:5] for r in self.roles.values() for n in (r.title, *r.aliases) for w in phrasing.WORD.findall(n.lower())}
-        words = {w[:5] for w in phrasing.WORD.findall(low) if len(w) >= 5} - names
+        names = {w for r in self.roles.values() for n in (r.title, *r.aliases) for w in phrasing.WORD.findall(n.lower())}
+        words = {w for w in phrasing.WORD.findall(low) if len(w) >= 5} - names
         for name in facts.sections:
             if name in lexicon.TOPIC_SECTION.values():
                 continue
-            if words & {w[:5] for w in phrasing.WORD.findall(name.lower()) if len(w) >= 5}:
+            if any(phrasing.same_stem(w, v) for w in words for v in phrasing.WORD.findall(name.lower()) if len(v) >= 5):
                 return name
         return None
 

@@ -676,3 +676,15 @@ def test_an_end_of_a_range_a_direction_qualifies_asks_no_topic_of_its_own(reader
 
     assert (reading.kind, reading.topic, reading.region, reading.direction) == ("ranking", "salary", "uk", "low")
     assert reader.read("what's the best way to start as a data scientist?").topic == "break_in"
+
+
+@pytest.mark.parametrize(("a", "b", "same"), [("growing", "growth", True), ("differ", "different", True),
+                                              ("company", "comparison", False), ("overview", "overlap", False)])
+def test_words_share_a_stem_by_a_long_enough_common_start(a, b, same) -> None:
+    from assistant.phrasing import same_stem
+
+    assert same_stem(a, b) is same
+
+
+def test_a_section_only_the_role_has_is_found_by_a_word_of_the_same_stem(reader) -> None:
+    assert reader.read("is it growing or nah", history("what's mlops?")).topic == "Growth outlook"
