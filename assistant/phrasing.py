@@ -268,12 +268,15 @@ def shortens(short: str, name: str) -> bool:
     return bool(words) and cut
 
 
+_SUFFIXES = frozenset({"", "s", "es", "ed", "ing", "th", "er", "ers", "ent", "ence", "ences", "ly", "ion", "ions", "ive"})
+
+
 def same_stem(a: str, b: str) -> bool:
-    """Do two words share a stem: a common start of four letters or more that is at least two thirds
-    of the shorter word ("growing" and "growth", "differ" and "different"; not "company" and "comparison")?"""
+    """Do two words share a stem of four letters or more, each going on only with an ending
+    ("growing" and "growth", "differ" and "different"; not "company" and "comparison")?"""
     n = 0
     for x, y in zip(a, b):
         if x != y:
             break
         n += 1
-    return n >= 4 and n * 3 >= 2 * min(len(a), len(b))
+    return n >= 4 and a[n:] in _SUFFIXES and b[n:] in _SUFFIXES
