@@ -182,7 +182,7 @@ def compare_tracks(reading: Reading, facts: RoleFacts) -> Computed | None:
 
 SIDE_BY_SIDE_TOPICS = ("skills", "tasks", "suits", "break_in")
 DIFFERENCE_WORDS = ("difference", "differences", "differ", "differs", "different", "vs", "v", "versus", "compare",
-                    "compared", "comparison", "distinguish", "apart")
+                    "compared", "comparison", "distinguish", "apart", "same", "similar", "alike", "overlap")
 
 
 def asks_how_they_differ(reading: Reading) -> bool:

@@ -294,8 +294,10 @@ def test_two_roles_on_the_same_side_of_the_quiz_are_not_ranked(reader, roles) ->
     assert "does not say which" in result.text and "So by" not in result.text
 
 
-def test_how_two_roles_differ_is_their_summaries_and_the_guides_line_that_sets_them_apart(reader, roles) -> None:
-    result = answer(reader, roles, "how is a data scientist different from an ml engineer?")
+@pytest.mark.parametrize("question", ["how is a data scientist different from an ml engineer?",
+                                      "isnt a data scientist basically the same job as an ml engineer?"])
+def test_how_two_roles_differ_is_their_summaries_and_the_guides_line_that_sets_them_apart(reader, roles, question) -> None:
+    result = answer(reader, roles, question)
 
     assert [s["section"] for s in result.sources] == [
         "Data Scientist / Summary", "Machine Learning Engineer / Summary", "Data Scientist / How it differs from ML Engineer"]
