@@ -47,8 +47,8 @@ def strip_overrides(question: str) -> str:
     return re.sub(r"\s{2,}", " ", re.sub(r"</?\w+>", " ", " ".join(k for k in kept if k))).strip()
 
 
-_ASKS = re.compile(r"^(?:what|whats|what's|which|how|who|where|when|why|is|are|do|does|can|could|should|would|will)\b"
-                   r"|\?\s*$", re.I)
+_ASKS = re.compile(r"^(?:just\s+|now\s+|please\s+)?(?:what|whats|what's|which|how|who|where|when|why|is|are|do|does|can|"
+                   r"could|should|would|will|tell me|list|name|explain)\b|\?\s*$", re.I)
 
 
 def _asked_after(sentence: str) -> str:
@@ -57,6 +57,6 @@ def _asked_after(sentence: str) -> str:
     m = OVERRIDE.search(sentence)
     if m is None:
         return sentence
-    rest = re.split(r"[,;:]\s*", sentence[m.end():], maxsplit=1)
+    rest = re.split(r"[,;:]\s*|\s+and\s+(?:then\s+)?", sentence[m.end():], maxsplit=1)
     asked = rest[1].strip() if len(rest) == 2 else ""
     return asked if asked and _ASKS.search(asked) and not OVERRIDE.search(asked) else sentence

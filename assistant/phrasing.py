@@ -175,6 +175,7 @@ def about_one(low: str, roles: tuple[str, ...]) -> bool:
     return len(roles) == 1 and not re.search(r"\b(roles|jobs|tracks|paths|careers|of all|in the guide)\b", low)
 
 
+_TOLD_TO_ME = re.compile(r"\b(?:tell|show|give|remind|teach|list for|name for)\s+me\b|\blet me know\b")
 _FIRST_PERSON = re.compile(r"\b(i|i'm|im|i've|ive|me|my|myself)\b")
 _ASKS_FOR_A_ROLE = re.compile(
     rf"\b(which|what|whats|what's|any)\b(?:\s+\S+){{0,2}}?\s+\b({_SUBJECTS})\b|\b(my|a) (path|direction|fit)\b"
@@ -224,7 +225,8 @@ def is_path_request(question: str, low: str) -> bool:
     """The asker wants a role for themselves: first person, asking which role, path or job."""
     from assistant.recommend import is_path_request
 
-    return is_path_request(question) or bool(_FIRST_PERSON.search(low) and _ASKS_FOR_A_ROLE.search(low))
+    about_me = _TOLD_TO_ME.sub(" ", low)  # "tell me which titles...": the asker only receives the answer
+    return is_path_request(question) or bool(_FIRST_PERSON.search(about_me) and _ASKS_FOR_A_ROLE.search(low))
 
 
 @cache

@@ -688,3 +688,9 @@ def test_words_share_a_stem_by_a_long_enough_common_start(a, b, same) -> None:
 
 def test_a_section_only_the_role_has_is_found_by_a_word_of_the_same_stem(reader) -> None:
     assert reader.read("is it growing or nah", history("what's mlops?")).topic == "Growth outlook"
+
+
+
+def test_asking_to_be_told_which_roles_is_no_path_request(reader) -> None:
+    assert reader.read("just tell me which ai job titles didnt even exist back in 2020").kind != "path_request"
+    assert reader.read("tell me which ai role would suit me").kind == "path_request"
