@@ -24,7 +24,7 @@ from assistant.contrasts import (
 )
 from assistant.recommend.profile import says_nothing
 from assistant.regions import regions_named
-from assistant.roles import LISTED_SECTION, SALARY, RoleFacts
+from assistant.roles import LISTED_SECTION, SALARY, SKILLS, RoleFacts
 from assistant.salaries import SalaryRange
 from assistant.understanding import Reading
 
@@ -348,6 +348,9 @@ def _gap_answer(reading: Reading, facts: list[RoleFacts]) -> Computed:
         f = profiled[0]
         text += f" What it says about getting in: {_first_line(f.sections['How to break in'])} " \
                 f"{src.cite(f, 'How to break in')}"
+    elif profiled and reading.gap not in lexicon.GAP_TOPICS and profiled[0].skills:  # a requirement it never mentions
+        f = profiled[0]
+        text += f" The skills it lists for the {f.title} are: {'; '.join(f.skills)} {src.cite(f, SKILLS)}."
     elif profiled:
         text += (f" For the {profiled[0].title} it covers the day-to-day tasks, skills, salary ranges, who it "
                  "suits and how to break in.")

@@ -29,6 +29,7 @@ from assistant.regions import region_in_text, says_here, without_region_words
 from assistant.roles import RoleFacts, alias_pattern, find_roles, without_role_names
 from assistant.skills_asked import SkillReader
 from assistant.vocabulary import GuideWords
+from core.embeddings import english_words
 
 logger = logging.getLogger(__name__)
 
@@ -155,6 +156,8 @@ class QuestionReader(Conversation):
             said = "help" if words and set(words) <= lexicon.SMALL_TALK else self._guide_itself.label(low)
             topic = said if said in {"about", "help", "overview"} else None
         gap, topic = self._gap(low, topic, roles)
+        if gap is None and yes_no and roles and topic in {None, "skills", "break_in"}:
+            gap = self._unmentioned(raw, low, roles)  # "do you need an MBA to become an AI PM?"
         set_aside = tuple(r.title for r in named if r.title not in roles)
         common = dict(question=raw, roles=roles, set_aside=set_aside, topic=topic, region=region, place=place, gap=gap,
                       direction=direction, yes_no=yes_no, text=text, unprofiled=unprofiled,
@@ -273,6 +276,19 @@ class QuestionReader(Conversation):
         if covered and not roles and any(covered in f.sections for f in self.roles.values()):
             return None, topic  # "which role has the best growth outlook?": the passages that have one
         return gap, topic
+
+    def _unmentioned(self, raw: str, low: str, roles: tuple[str, ...]) -> str | None:
+        """The requirement a yes/no question asks about when it is a name (no English word: an MBA,
+        a CFA) the guide never mentions, as the asker wrote it; None when the guide names it, when
+        it is an English word (which may put what the guide says in other words: "university"), or
+        when no one thing is asked for."""
+        term = self._skills.skill(low, roles)
+        if not term or not term.isalpha() or term in english_words() \
+                or re.search(rf"(?<![\w-]){re.escape(term)}", self._guide):
+            return None
+        written = re.search(rf"(?<![\w-]){re.escape(term)}(?![\w-])", raw, re.I)
+        name = written.group(0) if written else term
+        return name.upper() if name.islower() and len(name) <= 4 else name
 
     def _other_jobs(self, text: str, roles: tuple[str, ...]) -> list[str]:
         """Jobs named in `text` that are not one of the guide's roles (outside any role's name)."""

@@ -561,3 +561,12 @@ def test_named_roles_compared_on_starting_pay_are_ranked_by_the_bottoms_of_their
                                                         "3. Data Scientist"]
     assert "quiz" not in result.text  # "research scientist" names a role, not a condition
     assert_grounded(result)
+
+
+
+def test_a_requirement_the_guide_never_mentions_is_said_plainly_with_the_skills_it_lists(reader, roles) -> None:
+    result = answer(reader, roles, "do you need an MBA to become an ai product manager?")
+
+    assert result.declined and result.reason == "not_in_guide"
+    assert "does not say anything about MBA" in result.text and "product management" in result.text
+    assert_grounded(result)

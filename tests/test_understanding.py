@@ -694,3 +694,13 @@ def test_a_section_only_the_role_has_is_found_by_a_word_of_the_same_stem(reader)
 def test_asking_to_be_told_which_roles_is_no_path_request(reader) -> None:
     assert reader.read("just tell me which ai job titles didnt even exist back in 2020").kind != "path_request"
     assert reader.read("tell me which ai role would suit me").kind == "path_request"
+
+
+@pytest.mark.parametrize(("question", "gap"), [
+    ("do you need an MBA to become an ai product manager?", "MBA"),
+    ("do prompt engineers need a cfa?", "CFA"),
+    ("do ml engineers need a phd?", None),          # the guide speaks of a PhD
+    ("does a data scientist need tableau?", None),  # and of Tableau
+])
+def test_a_requirement_the_guide_never_mentions_is_its_silence(reader, question, gap) -> None:
+    assert reader.read(question).gap == gap
