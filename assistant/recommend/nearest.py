@@ -19,8 +19,11 @@ from assistant.roles import RoleFacts
 
 # Below this cosine to every role's description, what the person said points to no role.
 NEAREST_ROLE_MIN = 0.25
+# Below this cosine to every way of saying a background, the text says none of them.
+BACKGROUND_MIN = 0.35
 _SECTIONS = (lexicon.TOPIC_SECTION["suits"], lexicon.TOPIC_SECTION["summary"])
-_READERS: weakref.WeakKeyDictionary[Any, tuple[int, NearestAsking]] = weakref.WeakKeyDictionary()
+# One reader per embedder and set of examples, dropped with the embedder (an id could be reused).
+_READERS: weakref.WeakKeyDictionary[Any, dict[tuple, NearestAsking]] = weakref.WeakKeyDictionary()
 
 
 def nearest_roles(text: str, roles: Mapping[str, RoleFacts], embeddings: Any) -> list[str]:
@@ -28,30 +31,10 @@ def nearest_roles(text: str, roles: Mapping[str, RoleFacts], embeddings: Any) ->
     (the sentences that do not ask); [] without an embedder or when none is near enough."""
     if embeddings is None:
         return []
-    said = " ".join(s for s in re.split(r"(?<=[.!?])\s+", text) if not s.rstrip().endswith("?")) or text
-    scores = _reader(roles, embeddings).scores(said)
-    ranked = sorted((t for t in scores if scores[t] >= NEAREST_ROLE_MIN), key=lambda t: -scores[t])
-    return ranked
-
-
-def _reader(roles: Mapping[str, RoleFacts], embeddings: Any) -> NearestAsking:
     examples = {f.title: tuple(f.sections[s] for s in _SECTIONS if f.sections.get(s))
                 for f in roles.values() if f.detailed}
-    try:
-        cached = _READERS.get(embeddings)
-        if cached is not None and cached[0] == hash(tuple(examples)):
-            return cached[1]
-        reader = NearestAsking(embeddings, examples, 0.0)
-        _READERS[embeddings] = (hash(tuple(examples)), reader)
-    except TypeError:  # an embedder that cannot be weakly referenced: read without the cache
-        reader = NearestAsking(embeddings, examples, 0.0)
-    return reader
-
-
-# One background reader per embedder, dropped with it (an id could be reused by a later embedder).
-_BY_MEANING: weakref.WeakKeyDictionary[Any, NearestAsking] = weakref.WeakKeyDictionary()
-# Below this cosine to every way of saying a background, the text says none of them.
-BACKGROUND_MIN = 0.35
+    scores = _reader(embeddings, examples).scores(_statements(text))
+    return sorted((t for t in scores if scores[t] >= NEAREST_ROLE_MIN), key=lambda t: -scores[t])
 
 
 def background_meaning_agrees(text: str, background: str, embeddings: Any) -> bool:
@@ -59,13 +42,24 @@ def background_meaning_agrees(text: str, background: str, embeddings: Any) -> bo
     (True without an embedder: the model's guess then stands alone)?"""
     if embeddings is None or background not in BACKGROUND_MEANING:
         return embeddings is None
-    try:
-        near = _BY_MEANING.setdefault(embeddings, NearestAsking(embeddings, BACKGROUND_MEANING, 0.0))
-    except TypeError:  # an embedder that cannot be weakly referenced: read without the cache
-        near = NearestAsking(embeddings, BACKGROUND_MEANING, 0.0)
-    said = " ".join(s for s in re.split(r"(?<=[.!?;])\s+", text) if not s.rstrip().endswith("?")) or text
-    scores = near.scores(said)
+    scores = _reader(embeddings, BACKGROUND_MEANING).scores(_statements(text))
     if not scores:
         return True  # the embedder failed: no evidence either way
     top_two = sorted(scores, key=lambda k: -scores[k])[:2]
     return background in top_two and scores[background] >= BACKGROUND_MIN
+
+
+def _statements(text: str) -> str:
+    """The sentences that tell rather than ask (all of `text` when every one asks)."""
+    return " ".join(s for s in re.split(r"(?<=[.!?;])\s+", text) if not s.rstrip().endswith("?")) or text
+
+
+def _reader(embeddings: Any, examples: Mapping[str, tuple[str, ...]]) -> NearestAsking:
+    key = tuple((label, tuple(texts)) for label, texts in examples.items())
+    try:
+        readers = _READERS.setdefault(embeddings, {})
+    except TypeError:  # an embedder that cannot be weakly referenced: read without the cache
+        return NearestAsking(embeddings, examples, 0.0)
+    if key not in readers:
+        readers[key] = NearestAsking(embeddings, examples, 0.0)
+    return readers[key]
