@@ -282,7 +282,8 @@ class QuestionReader(Conversation):
         a CFA) the guide never mentions, as the asker wrote it; None when the guide names it, when
         it is an English word (which may put what the guide says in other words: "university"), or
         when no one thing is asked for."""
-        term = self._skills.skill(low, roles)
+        needed = _NEEDS.search(low)
+        term = needed.group(1) if needed else None
         if not term or not term.isalpha() or term in english_words() \
                 or re.search(rf"(?<![\w-]){re.escape(term)}", self._guide):
             return None
@@ -326,6 +327,9 @@ class QuestionReader(Conversation):
 
 
 # --------------------------------------------------------------------------- helpers
+
+# What a yes/no question says is needed: the word after "need", "require", "have to have" ("an MBA").
+_NEEDS = re.compile(r"\b(?:need|needs|require|requires|have to have|has to have)\s+(?:an?\s+|the\s+|any\s+)?([a-z][\w+#-]*)")
 
 
 def _kind(low: str, roles: tuple[str, ...], unprofiled: tuple[str, ...], topic: str | None,
