@@ -252,12 +252,14 @@ GUIDE_MEANING: dict[str, tuple[str, ...]] = {
               "what sources are your answers based on", "when was the guide published"),
     "help": ("what can you help me with", "what kinds of questions can I ask you", "what do you know about",
              "what are you able to do", "who are you", "what are you", "introduce yourself"),
-    "overview": ("give me a summary of the whole guide", "sum up the guide for me", "what is the guide about overall",
-                 "the short version of the guide"),
-    # what the guide says: a question for the guide's passages, none of the above
+    # what the guide says: a question for the guide's passages, neither of the above
     "contents": ("what career tracks does the guide cover", "what does the guide say about choosing a path",
                  "which roles are described in the guide", "what skills does the guide recommend"),
 }
+# Asking for the whole guide in short ("tl;dr of the guide?"), told from asking what it contains; read only
+# when the askings above leave a question open (it shares their words: "who wrote the guide").
+GUIDE_OVERVIEW: tuple[str, ...] = ("give me a summary of the whole guide", "sum up the guide for me",
+                                   "what is the guide about overall", "the short version of the guide")
 # A request for a path of one's own, told from a question about how the guide sees choosing
 # or starting one ("does it matter which path I pick?", "how does every AI career start?"),
 # which share its words: the path-request patterns stand unless "guide" is clearly nearer.

@@ -46,6 +46,8 @@ SEMANTIC_TOPIC_MARGIN = 0.08
 # "where does coffee come from") under 0.40.
 GUIDE_MEANING_MIN = 0.45
 GUIDE_MEANING_MARGIN = 0.08
+# The whole guide in short, or what it contains: either answer serves, so a smaller lead decides.
+OVERVIEW_MARGIN = 0.05
 # How much nearer a path-request-shaped question must be to asking the guide than to asking for
 # a path of one's own to be read as a question for the guide (path requests score within 0.05).
 PATH_VETO_MARGIN = 0.10
@@ -102,6 +104,9 @@ class QuestionReader(Conversation):
         self._on_guide = NearestAsking(embeddings, {**lexicon.TOPIC_MEANING, "quiz": tuple(q.text for q in QUESTIONS)}, 0.0)
         self._path_or_guide = NearestAsking(embeddings, lexicon.PATH_MEANING, 0.0, PATH_VETO_MARGIN)
         self._guide_itself = NearestAsking(embeddings, lexicon.GUIDE_MEANING, GUIDE_MEANING_MIN, GUIDE_MEANING_MARGIN)
+        self._whole_guide = NearestAsking(embeddings, {"overview": lexicon.GUIDE_OVERVIEW,
+                                                       "contents": lexicon.GUIDE_MEANING["contents"]},
+                                          GUIDE_MEANING_MIN, OVERVIEW_MARGIN)
 
     # ----------------------------------------------------------------- public
 
@@ -154,6 +159,8 @@ class QuestionReader(Conversation):
             words = phrasing.WORD.findall(low)
             # what the assistant covers ("help"), or the guide it answers from ("about")
             said = "help" if words and set(words) <= lexicon.SMALL_TALK else self._guide_itself.label(low)
+            if said in {None, "contents"}:
+                said = self._whole_guide.label(low)  # the whole guide in short: its catalogue
             topic = said if said in {"about", "help", "overview"} else None
         gap, topic = self._gap(low, topic, roles)
         if gap is None and yes_no and roles and topic in {None, "skills", "break_in"}:
@@ -283,9 +290,10 @@ class QuestionReader(Conversation):
         it is an English word (which may put what the guide says in other words: "university"), or
         when no one thing is asked for."""
         needed = _NEEDS.search(low)
-        term = needed.group(1) if needed else None
+        phrase = needed.group(1).split() if needed else []  # "a CS degree": the degree is the guide's
+        term = phrase[0] if phrase else None
         if not term or not term.isalpha() or term in english_words() \
-                or re.search(rf"(?<![\w-]){re.escape(term)}", self._guide):
+                or any(re.search(rf"(?<![\w-]){re.escape(w)}", self._guide) for w in phrase):
             return None
         written = re.search(rf"(?<![\w-]){re.escape(term)}(?![\w-])", raw, re.I)
         name = written.group(0) if written else term
@@ -329,7 +337,9 @@ class QuestionReader(Conversation):
 # --------------------------------------------------------------------------- helpers
 
 # What a yes/no question says is needed: the word after "need", "require", "have to have" ("an MBA").
-_NEEDS = re.compile(r"\b(?:need|needs|require|requires|have to have|has to have)\s+(?:an?\s+|the\s+|any\s+)?([a-z][\w+#-]*)")
+_NEEDS = re.compile(r"\b(?:need|needs|require|requires|have to have|has to have)\s+(?:an?\s+|the\s+|any\s+)?"
+                    r"((?!(?:to|for|in|at|or|and|as|if|when|before|after)\b)[a-z][\w+#-]*"
+                    r"(?:\s+(?!(?:to|for|in|at|or|and|as|if|when|before|after)\b)[a-z][\w+#-]*){0,2})")
 
 
 def _kind(low: str, roles: tuple[str, ...], unprofiled: tuple[str, ...], topic: str | None,

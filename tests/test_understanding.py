@@ -702,6 +702,7 @@ def test_asking_to_be_told_which_roles_is_no_path_request(reader) -> None:
     ("do ml engineers need a phd?", None),          # the guide speaks of a PhD
     ("does a data scientist need tableau?", None),  # and of Tableau
     ("do i need a degree to become an ml engineer or nah", None),  # slang is nothing needed
+    ("is it true you need a CS degree to get hired as an ML engineer?", None),  # the degree is the guide's
     ("can a copywriter realistically get into prompt engineering", None),  # the asker's job is no requirement
 ])
 def test_a_requirement_the_guide_never_mentions_is_its_silence(reader, question, gap) -> None:

@@ -62,6 +62,7 @@ def test_a_follow_up_with_words_of_its_own_finds_its_own_topic_by_meaning(reader
     ("question", "topic"),
     [
         ("who wrote the guide your answers are based on?", "about"),
+        ("who wrote the guide your answers are based on", "about"),
         ("where do u get ur info from", "about"),
         ("is this info current or old", "about"),
         ("hi! what can you help me with?", "help"),
