@@ -89,9 +89,15 @@ def has_any(low: str, phrases: Sequence[str]) -> bool:
 def without_range_ends(low: str) -> str:
     """`low` with the end of a range that a direction word qualifies blanked out ("the lowest
     starting one", "highest minimum"): it names which end to rank by, and asks no topic."""
+    return _range_end_after_direction().sub(r"\1 ", low)
+
+
+@cache
+def _range_end_after_direction() -> re.Pattern[str]:
+    """Built once: read on every question."""
     directions = "|".join(re.escape(w) for w in sorted((*lexicon.HIGHER, *lexicon.LOWER), key=len, reverse=True))
     ends = "|".join(re.escape(w) for w in sorted({w for e in lexicon.RANGE_ENDS.values() for w in e}, key=len, reverse=True))
-    return re.sub(rf"(?<![\w-])({directions})\s+(?:{ends})(?![\w-])", r"\1 ", low)
+    return re.compile(rf"(?<![\w-])({directions})\s+(?:{ends})(?![\w-])")
 
 
 def found(low: str, phrases: Sequence[str]) -> list[str]:

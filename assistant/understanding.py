@@ -337,9 +337,9 @@ class QuestionReader(Conversation):
 # --------------------------------------------------------------------------- helpers
 
 # What a yes/no question says is needed: the word after "need", "require", "have to have" ("an MBA").
+_WORD_NOT_LINK = r"(?!(?:to|for|in|at|or|and|as|if|when|before|after)\b)[a-z][\w+#-]*"  # the phrase ends at a link word
 _NEEDS = re.compile(r"\b(?:need|needs|require|requires|have to have|has to have)\s+(?:an?\s+|the\s+|any\s+)?"
-                    r"((?!(?:to|for|in|at|or|and|as|if|when|before|after)\b)[a-z][\w+#-]*"
-                    r"(?:\s+(?!(?:to|for|in|at|or|and|as|if|when|before|after)\b)[a-z][\w+#-]*){0,2})")
+                    rf"({_WORD_NOT_LINK}(?:\s+{_WORD_NOT_LINK}){{0,2}})")
 
 
 def _kind(low: str, roles: tuple[str, ...], unprofiled: tuple[str, ...], topic: str | None,
