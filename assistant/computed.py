@@ -208,6 +208,9 @@ def rank_salaries(reading: Reading, roles: Mapping[str, RoleFacts]) -> Computed:
     parts = []
     condition = quiz_condition(reading.text, roles)  # "...where i don't have to write code": the quiz's No side
     among = on_side(*condition) if condition else {f.title: None for f in roles.values()}
+    among = {t: track for t, track in among.items() if t not in reading.set_aside}  # "leaving out the research roles"
+    if condition and not among:  # the condition named the roles set aside ("the research roles (RS + safety)")
+        condition, among = None, {f.title: None for f in roles.values() if f.title not in reading.set_aside}
     if condition:
         names = ", ".join(f"{t} ({track} track)" if track else t for t, track in among.items())
         parts.append(f"Among the roles the guide's quiz points to when you answer {'Yes' if condition[1] else 'No'} to "
@@ -231,6 +234,8 @@ def rank_salaries(reading: Reading, roles: Mapping[str, RoleFacts]) -> Computed:
         return Computed(f"The guide gives no salary figures for any role in {where}.", src.items,
                         declined=True, reason="not_in_guide")
     order = f"by the {'bottom' if end == 'low' else 'top'} of each range, {'lowest' if low_first else 'highest'} first"
+    if reading.set_aside:
+        order += f", leaving out the {' and the '.join(reading.set_aside)}"
     return Computed(f"Ranked {order}, using the guide's 2026 salary estimates:\n\n" + "\n\n".join(parts),
                     src.items)
 

@@ -52,19 +52,25 @@ class Conversation:
     def _continues(self, alone: Reading, question: str, prev: Reading | None = None) -> bool:
         """Does this turn lean on the conversation (no role of its own, or no topic of its own, or
         a word only the role under discussion has)?"""
-        if alone.roles and alone.topic or (not alone.topic and self._off_guide(phrasing.normal(alone.text or question))):
+        if alone.roles and alone.topic:
+            return False
+        # A word no other profile has holds the turn to the role under discussion, whatever else is
+        # said ("damn 😳 which conferences would i be presenting at"); a word two profiles share
+        # ("training") only where the turn is not off the guide.
+        own = prev is not None and not alone.roles and self._only_in(question, prev.roles, most=1)
+        if not own and not alone.topic and self._off_guide(phrasing.normal(alone.text or question)):
             return False
         short = len(question.split()) <= 6
-        return bool(FOLLOW_UP_START.search(question) or PRONOUN.search(question) or short
+        return bool(own or FOLLOW_UP_START.search(question) or PRONOUN.search(question) or short
                     or (alone.region and not alone.roles) or (alone.roles and not alone.topic)
                     or (prev is not None and not alone.roles and self._only_in(question, prev.roles)))
 
-    def _only_in(self, question: str, roles: tuple[str, ...]) -> bool:
-        """Does the question name something of these roles' profiles that few other profiles have
-        ("which conferences would i be presenting at?" after the research scientist)?"""
+    def _only_in(self, question: str, roles: tuple[str, ...], most: int = 2) -> bool:
+        """Does the question name something of these roles' profiles that at most `most` profiles
+        have ("which conferences would i be presenting at?" after the research scientist)?"""
         words = {_stem(w) for w in phrasing.content(phrasing.normal(question)) if w.isalpha() and len(w) >= 5}
         return any(self._profile_words.get(w, frozenset()) & set(roles)
-                   and len(self._profile_words[w]) <= 2 for w in words)
+                   and len(self._profile_words[w]) <= most for w in words)
 
     def _section_with(self, question: str, role: str) -> str | None:
         """The one section of the role whose words the question's rarer words are, as a topic."""

@@ -42,6 +42,7 @@ ABBREVIATIONS: dict[str, str] = {
     "k8s": "kubernetes", "eng": "engineer", "engs": "engineers", "engr": "engineer", "sci": "scientist", "mgr": "manager",
     "yr": "year", "yrs": "years", "ppl": "people", "ur": "your", "plz": "please", "pls": "please",
     "ds": "data scientist", "mle": "machine learning engineer", "mles": "machine learning engineers",
+    "cert": "certificate", "certs": "certificates",
 }
 
 # What a question asks about, by the words people use (a guide section each).
@@ -152,6 +153,10 @@ GAP_TOPICS: dict[str, tuple[str, ...]] = {
     "benefits and perks": ("benefits", "perks", "bonus", "bonuses", "equity", "stock options",
                            "pension", "vacation", "holidays", "visa", "sponsorship"),
     "certifications": ("certification", "certifications", "certificate", "certificates", "certified"),
+    # The guide's figures are yearly salaries of employees.
+    "hourly, day and freelance rates": ("hourly", "per hour", "an hour", "day rate", "daily rate", "freelance",
+                                        "freelancer", "freelancers", "freelancing", "contractor", "contractors",
+                                        "contracting", "contract rate"),
     "pay gaps and diversity": ("gender", "pay gap", "diversity", "discrimination", "women in"),
     "age limits": ("too old", "age limit", "my age", "average age", "how old"),
     "job satisfaction": ("happier", "happiest", "job satisfaction", "satisfied", "stressful", "burnout",
@@ -303,4 +308,7 @@ JOB_LINK_WORDS = frozenset({"a", "an", "the", "as", "be", "become", "being", "be
 # Words before a role's name that set it aside rather than ask about it ("I'm not a ...",
 # "any role other than ...").
 SET_ASIDE = ("not a", "not an", "n't a", "n't an", "other than", "besides", "except", "apart from", "aside from",
-             "rather than being a", "no longer a")
+             "rather than being a", "no longer a", "leaving out", "leave out", "excluding", "exclude", "not counting",
+             "not including", "ignoring", "minus")
+# What may stand between such a word and the roles it sets aside, in a list ("except DS, MLE and PM").
+LIST_GLUE = frozenset({"and", "or", "plus", "&", "+", "/", "the", "a", "an", "for", "both", "also"})

@@ -64,10 +64,11 @@ def context(reading: Reading, hits: list[Hit], settings: Settings, by_need: bool
 def relevant(reading: Reading, hits: list[Hit], threshold: float) -> bool:
     """The relevance gate: retrieval scores decide, never the model. A question about a
     role of the guide (asked or carried over from the conversation), or about one of the guide's
-    topics (pay, skills, breaking in...) naming nothing the guide lacks, is in scope."""
+    topics (pay, skills, breaking in...) or a term of its profiles ("what is kubeflow?") and naming
+    nothing the guide lacks, is in scope."""
     if not hits:
         return False
-    if reading.roles or (reading.topic and not reading.foreign):
+    if reading.roles or ((reading.topic or reading.terms) and not reading.foreign):
         return True
     return max(h.dense for h in hits) >= threshold
 

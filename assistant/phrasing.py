@@ -18,6 +18,8 @@ PRONOUN = re.compile(r"\b(that role|this role|that job|this job|that path|this p
 _REASON = r"why|how come|worth it|compared to|better than|worse than"
 ASKS_WHY = re.compile(rf"\b({_REASON})\b", re.I)
 # A judgement the guide leaves to its reader (reasons, or how hard, risky or likely something is).
+# The assistant itself as the subject ("which llm are you running on?"), not the guide's content.
+ABOUT_YOU = re.compile(r"\b(?:are (?:you|u)|r u|you'?re|your)\b")
 JUDGEMENT = re.compile(rf"\b({_REASON}|how (hard|difficult|easy|tough|competitive|realistic|likely|risky|stressful)|"
                        r"is it hard|is it easy|realistic|realistically|hardest|easiest|toughest|"
                        r"most (?:difficult|competitive|stressful)|least competitive|"

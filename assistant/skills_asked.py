@@ -38,9 +38,15 @@ class SkillReader:
         named = {w.lower() for line in self._lines for w in re.findall(r"\b[A-Za-z]*[A-Z][A-Za-z]*\b", line)
                  if len(w) >= 3 and (w.isupper() or any(c.isupper() for c in w[1:]))}
         # ...or no English word at all, nor a form of one ("kubernetes", "seaborn"; not "analysing").
-        unknown = {w for w in self.profile_words if len(w) >= 5 and w.isalpha() and w not in english_words()
-                   and not re.search(r"(?:ing|ies|es|s|ly|ed|ity|ion)$", w)}
+        english = english_words()
+        unknown = {w for w in self.profile_words if len(w) >= 5 and w.isalpha() and w not in english
+                   and not re.search(r"(?:ing|ies|ly|ed|ity|ion)$", w)
+                   and not (w.endswith("s") and (w[:-1] in english or w[:-2] in english or w[:-1] in self.profile_words))}
         return frozenset((named | unknown) - {"ai", "ml"})
+
+    def terms_in(self, low: str) -> tuple[str, ...]:
+        """The profiles' own terms that `low` names ("what does RAG stand for?": "rag")."""
+        return tuple(w for w in dict.fromkeys(phrasing.WORD.findall(low)) if w in self.terms)
 
     def asks_what_roles_do(self, low: str) -> bool:
         """ "which roles need/use X", or "which job runs/writes X" with a verb of the guide's tasks."""

@@ -69,6 +69,7 @@ class Reading:
     direction: str | None = None       # "high" | "low" for comparisons and rankings
     skill: str | None = None           # what "which roles need X" asks about
     set_aside: tuple[str, ...] = ()    # roles named only to be set aside ("other than ML engineer")
+    terms: tuple[str, ...] = ()        # the profiles' own terms named ("RAG", "kubeflow")
     follow_up: bool = False
     yes_no: bool = False
     judgement: bool = False            # asks "how hard", "why": for the model, not a quoted section
@@ -85,7 +86,7 @@ class Reading:
                 "place": self.place, "foreign": list(self.foreign), "unprofiled": list(self.unprofiled),
                 "gap": self.gap,
                 "direction": self.direction, "skill": self.skill, "follow_up": self.follow_up,
-                "set_aside": list(self.set_aside)}
+                "set_aside": list(self.set_aside), "terms": list(self.terms)}
 
 
 class QuestionReader(Conversation):
@@ -168,7 +169,8 @@ class QuestionReader(Conversation):
         set_aside = tuple(r.title for r in named if r.title not in roles)
         common = dict(question=raw, roles=roles, set_aside=set_aside, topic=topic, region=region, place=place, gap=gap,
                       direction=direction, yes_no=yes_no, text=text, unprofiled=unprofiled,
-                      judgement=bool(JUDGEMENT.search(low)))
+                      judgement=bool(JUDGEMENT.search(low)),
+                      terms=() if phrasing.ABOUT_YOU.search(asked) else self._skills.terms_in(asked))
         if chores:
             return Reading(kind="out_of_scope", foreign=tuple(chores), query=raw, **common)
         if not phrasing.asks_about_a_topic(low) and (
@@ -188,9 +190,18 @@ class QuestionReader(Conversation):
     def _set_aside(self, text: str, role: RoleFacts) -> bool:
         """Is every mention of `role` set aside ("apart from a prompt engineer", "besides X")?"""
         mentions = [m for alias in (role.title, *role.aliases) for m in alias_pattern(alias).finditer(text)]
-        before = [phrasing.normal(text[max(0, m.start() - 24):m.start()]) for m in mentions]
-        return bool(mentions) and all(
-            b.endswith(lexicon.SET_ASIDE) or re.sub(r"\s+the$", "", b).endswith(lexicon.SET_ASIDE) for b in before)
+        return bool(mentions) and all(self._in_set_aside_list(text[:m.start()]) for m in mentions)
+
+    def _in_set_aside_list(self, before: str) -> bool:
+        """Does the text before a role's name end in a set-aside word, alone or opening a list of
+        roles ("except DS, MLE and", "leaving out the research-y roles (research scientist +")?"""
+        clause = re.split(r"[?!;:]|\.\s|\b(?:which|what|who|how|is|are|does|do)\b", phrasing.normal(before))[-1]
+        marks = [m for w in lexicon.SET_ASIDE for m in re.finditer(rf"(?<![\w-]){re.escape(w)}(?![\w-])", clause)]
+        if not marks:
+            return False
+        rest = self._without_role_names(clause[max(m.end() for m in marks):], tuple(self.roles))
+        rest = re.sub(r"^\s*(?:the\s+)?(?:[\w-]+\s+){0,2}(?:roles?|ones|jobs|tracks|paths)\s*\(", " ", rest)  # "the research-y roles ("
+        return all(w in lexicon.LIST_GLUE for w in re.findall(r"[\w&+/-]+", rest))
 
     def _heads_a_section(self, job: str) -> bool:
         if self._headings is None:
@@ -230,8 +241,8 @@ class QuestionReader(Conversation):
         low = phrasing.without_range_ends(low)  # "the lowest starting one": an end of a range, not how to get started
         # The sentences that ask ("...?") set the topic before those that tell ("i dont have a degree").
         asking = _asking(low)
-        if roles and re.search(r"[$£€]", low):
-            return "salary"  # a role's money: "$$-wise, how do they compare?"
+        if re.search(r"[$£€💰💸]", low) and (roles or not re.search(r"\d", low)):
+            return "salary"  # a role's money, or money with no figure: "$$-wise, how do they compare?", "and $$ for it?"
         for part in ([asking] if asking and asking != low else []) + [low]:
             part = lexicon.CONDITION.sub(" ", part)  # "...without a cs degree?" asks no skills question
             for topic, words in lexicon.TOPIC_WORDS.items():

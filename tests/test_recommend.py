@@ -246,6 +246,9 @@ def test_render_markdown_without_region_shows_every_range(guide):
         "please recommend a track",
         "i hate dealing with business people, i love writing code for its own sake. what fits?",
         "research is my passion and i enjoy reading papers. thoughts?",
+        # A negation a few words before what it negates still answers the quiz question.
+        "backend dev for 5 yrs, i do NOT want to do research or write papers. what should i be aiming for?",
+        "i really don't want to write code at work. where do i belong?",
     ],
 )
 def test_path_requests_are_recognised(question):

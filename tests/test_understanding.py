@@ -707,3 +707,47 @@ def test_asking_to_be_told_which_roles_is_no_path_request(reader) -> None:
 ])
 def test_a_requirement_the_guide_never_mentions_is_its_silence(reader, question, gap) -> None:
     assert reader.read(question).gap == gap
+
+
+@pytest.mark.parametrize("question, aside", [
+    ("in the us, leaving out the research roles (research scientist + ai safety), which one pays best?",
+     {"AI/ML Research Scientist", "AI Safety & Ethics Researcher"}),
+    ("excluding data scientists and ML engineers, who earns most in the UK?",
+     {"Data Scientist", "Machine Learning Engineer"}),
+])
+def test_a_set_aside_word_sets_aside_the_whole_list_of_roles_it_opens(reader, question, aside) -> None:
+    from assistant.computed import compute
+
+    reading = reader.read(question)
+    assert reading.kind == "ranking" and set(reading.set_aside) == aside and not reading.roles
+    answer = compute(reading, reader.roles)
+    assert answer is not None and not answer.declined
+    ranked = [line for line in answer.text.splitlines() if line[:1].isdigit()]
+    assert ranked and not any(title in line for line in ranked for title in aside)
+    assert "leaving out" in answer.text
+
+
+@pytest.mark.parametrize("question", ["besides coding skills, what does an ML engineer need?",
+                                      "except for the pay, is a data scientist a good fit for a stats grad?"])
+def test_a_set_aside_word_before_something_else_leaves_the_role_asked(reader, question) -> None:
+    assert reader.read(question).roles  # the list it opens is not of roles
+
+
+def test_a_money_sign_with_no_figure_asks_the_pay_of_the_role_under_discussion(reader) -> None:
+    reading = reader.read("and $$ for that technical track?", history("what skills does ai safety research need?"))
+    assert reading.roles == ("AI Safety & Ethics Researcher",) and reading.topic == "salary"
+    assert reader.read("i make $50k now, which ai role should i aim for?").topic != "salary"
+
+
+@pytest.mark.parametrize("question, gap", [
+    ("freelance prompt engineer hourly rate?", "hourly, day and freelance rates"),
+    ("what's the day rate for a contract data scientist in the uk?", "hourly, day and freelance rates"),
+    ("which certs do i need for mlops jobs?", "certifications"),
+])
+def test_pay_the_guide_does_not_give_and_short_forms_of_a_gap_are_gaps(reader, question, gap) -> None:
+    assert reader.read(question).gap == gap
+
+
+def test_a_term_of_the_profiles_is_named_but_not_when_the_assistant_is_asked_about(reader) -> None:
+    assert reader.read("wait what does RAG stand for lol").terms == ("rag",)
+    assert reader.read("which llm are you running on? gpt or claude?").terms == ()

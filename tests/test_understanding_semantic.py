@@ -169,3 +169,12 @@ def test_a_follow_up_naming_a_region_continues_whatever_its_other_words(reader) 
     reading = reader.read("ok and over here in the uk?", history("who earns more in the US, a data scientist or a prompt engineer?"))
 
     assert reading.follow_up and reading.region == "uk" and len(reading.roles) == 2
+
+
+def test_a_word_only_the_role_under_discussion_has_holds_a_turn_that_opens_on_an_interjection(reader) -> None:
+    turns = [{"role": "user", "content": "research scientist salary us?"}, {"role": "assistant", "content": "..."}]
+    reading = reader.read("damn 😳 which conferences would i be presenting at", turns)
+    assert reading.follow_up and reading.roles == ("AI/ML Research Scientist",) and reading.topic == "tasks"
+    # A word two profiles share ("training") holds no off-guide turn.
+    turns = [{"role": "user", "content": "what do mlops engineers do"}, {"role": "assistant", "content": "..."}]
+    assert not reader.read("btw 4090 or 5090 for training models at home?", turns).follow_up

@@ -50,7 +50,7 @@ _CODE_YES = [
 ]
 _CODE_NO = [
     r"(?:don'?t|do not|never|hate|dislike|not (?:into|big on|keen on|a fan of)|rather not|can'?t|cannot|can not)"
-    r"\s+(?:\w+\s+){0,2}(?:cod(?:e|ing)|programming|program)",
+    r"\s+(?:\w+\s+){0,3}(?:cod(?:e|ing)|programming|program)",
     r"\bnon-?\s?technical\b",
     r"\bnot (?:very |particularly |that )?technical\b",
     r"\bnot an? (?:\w+\s)?(?:programmer|coder|developer)\b",
@@ -63,8 +63,8 @@ _RESEARCH_YES = [
     r"\bpublish(?:ed|ing)?\s+papers\b",
 ]
 _RESEARCH_NO = [
-    r"(?:don't|do not|never|hate|dislike|not (?:into|drawn to|interested in|keen on))\s+"
-    r"(?:\w+\s+){0,2}(?:research|theory|open-ended|academia)",
+    r"(?:don'?t|do not|never|hate|dislike|not (?:into|drawn to|interested in|keen on))\s+"
+    r"(?:\w+\s+){0,3}(?:research|theory|open-ended|academia)",  # "i do NOT want to do research"
     r"\bprefer\w*\s+(?:\w+\s+){0,2}(?:practical|hands-on|concrete|shipping)\b",
 ]
 _STAKE_YES = [
