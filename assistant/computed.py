@@ -26,6 +26,7 @@ from assistant.recommend.profile import says_nothing
 from assistant.regions import regions_named
 from assistant.roles import LISTED_SECTION, SALARY, SKILLS, RoleFacts
 from assistant.salaries import SalaryRange
+from assistant.sections import only_some_have, role_section
 from assistant.understanding import Reading
 
 REGION_ORDER = ("uk", "us", "global")
@@ -71,6 +72,8 @@ def compute(reading: Reading, roles: Mapping[str, RoleFacts]) -> Computed | None
         side_by_side = compare_profiles(reading, facts)
         if side_by_side is not None:
             return side_by_side
+    if not facts and reading.kind in {"general", "ranking"} and reading.topic not in {None, *lexicon.TOPIC_SECTION}:
+        return only_some_have(reading.topic, roles)  # "which job is most in demand?": the Growth outlook
     if reading.kind == "role_fact" and len(facts) == 1:
         if reading.topic == "salary" and not phrasing.ASKS_WHY.search(reading.text):
             # "is it well paid?", "what would I realistically earn?": the figures are the guide's answer
@@ -84,25 +87,7 @@ def section_answer(reading: Reading, facts: RoleFacts) -> Computed | None:
     """A role's section when asked plainly ("what does an MLOps engineer do?")."""
     if reading.topic == "salary":
         return salary_answer(reading.region, facts, regions_named(reading.text))
-    section = lexicon.TOPIC_SECTION.get(reading.topic or "", reading.topic)
-    body = facts.sections.get(section or "", "").strip()
-    if not section or not body:
-        return None
-    src = Sources()
-    text = _cited_section(src, facts, section, body)
-    skills = facts.sections.get(lexicon.TOPIC_SECTION["skills"], "").strip()
-    if reading.topic == "break_in" and skills:
-        # Breaking in is building what the role asks for: the guide's skills for it come with its route.
-        text += "\n\n" + _cited_section(src, facts, lexicon.TOPIC_SECTION["skills"], skills)
-    return Computed(text, src.items)
-
-
-def _cited_section(src: Sources, facts: RoleFacts, section: str, body: str) -> str:
-    lines = re.sub(r"^###\s+(.+?)\s*$", r"*\1*", body, flags=re.M).splitlines()
-    first = lines[0].rstrip()
-    ref = src.cite(facts, section)
-    lines[0] = f"{first[:-1]} {ref}:" if first.endswith(":") else f"{first} {ref}"
-    return "\n".join(lines)
+    return role_section(reading.topic, facts)
 
 
 def salary_answer(region: str | None, facts: RoleFacts, regions: Sequence[str] = ()) -> Computed | None:

@@ -47,7 +47,7 @@ def what_the_quiz_asks(roles: Mapping[str, RoleFacts]) -> Computed:
 
 def compare_on_quiz(reading: Reading, facts: Sequence[RoleFacts]) -> Computed | None:
     """The comparison of `facts` on the quiz question the reading's words point to, or None."""
-    question = _dimension(reading.text)
+    question = _dimension(without_role_names(reading.text.lower(), facts))  # not the "research" of "research scientist"
     if question is None or len(facts) < 2:
         return None
     sides = {f.title: _side(question, f.title) for f in facts}
@@ -80,7 +80,7 @@ def compare_on_quiz(reading: Reading, facts: Sequence[RoleFacts]) -> Computed | 
 def rank_on_quiz(reading: Reading, roles: Mapping[str, RoleFacts]) -> Computed | None:
     """ "what are the least technical kinds of AI work?": with no role named, a superlative on one
     of the quiz's questions is the side of it the quiz puts roles on (the guide ranks no further)."""
-    question = _dimension(reading.text)
+    question = _dimension(without_role_names(reading.text.lower(), roles.values()))
     low = reading.text.lower()
     if question is None or reading.roles or not reading.direction or not any(
             re.search(rf"(?<![\w-]){w}(?![\w-])", low) for w in lexicon.SUPERLATIVES):

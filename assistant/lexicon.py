@@ -144,7 +144,7 @@ GAP_TOPICS: dict[str, tuple[str, ...]] = {
                     "layoffs", "openings", "vacancies", "open positions", "open roles", "how many positions",
                     "job postings", "job listings"),
     "hiring demand": ("job market", "job security", "saturated", "oversaturated", "is there demand", "much demand",
-                      "how in demand", "high demand", "still in demand", "job prospects", "prospects", "outlook"),
+                      "how in demand", "high demand", "still in demand", "most in demand", "more in demand", "job prospects", "prospects", "outlook"),
     # Pay by seniority: the guide gives one range per role and region (checked for pay questions only).
     "pay by seniority": ("junior", "senior", "entry-level", "entry level", "starting salary", "starting pay",
                          "graduate salary", "new grad", "fresh grad", "mid-level", "mid level", "lead level"),

@@ -53,6 +53,11 @@ OVERVIEW_MARGIN = 0.05
 PATH_VETO_MARGIN = 0.10
 
 
+# "starting" or "entry" qualifying a thing ("the starting points", "entry figures"), not a verb's
+# ("easier to start in", "start as a DS").
+_RANGE_END_NOUN = re.compile(r"\b(?:start|starting|entry)\s+(?!(?:in|as|at|out|with|from|on|to|into|off|my|a|an|the|and|or)\b)[a-z]")
+
+
 @dataclass(frozen=True)
 class Reading:
     """What a question asks, as data."""
@@ -151,7 +156,7 @@ class QuestionReader(Conversation):
         jobs = [j for j in jobs if j not in unprofiled]
         region, place = self._region(text)
         direction = phrasing.direction(low)
-        topic = self._topic(low, roles)
+        topic = _range_end_pay(low, self._topic(low, roles), region, direction, roles)
         if topic is None and region and (direction or roles):
             # The guide's regions are its pay regions: "highest ceiling in the US?", "what would an
             # MLOps engineer pull in across the pond?"
@@ -292,7 +297,7 @@ class QuestionReader(Conversation):
         if roles and covered in self.roles[roles[0]].sections:
             return None, covered
         if covered and not roles and any(covered in f.sections for f in self.roles.values()):
-            return None, topic  # "which role has the best growth outlook?": the passages that have one
+            return None, covered  # "which role is most in demand?": the roles' own sections on it
         return gap, topic
 
     def _unmentioned(self, raw: str, low: str, roles: tuple[str, ...]) -> str | None:
@@ -351,6 +356,16 @@ class QuestionReader(Conversation):
 _WORD_NOT_LINK = r"(?!(?:to|for|in|at|or|and|as|if|when|before|after)\b)[a-z][\w+#-]*"  # the phrase ends at a link word
 _NEEDS = re.compile(r"\b(?:need|needs|require|requires|have to have|has to have)\s+(?:an?\s+|the\s+|any\s+)?"
                     rf"({_WORD_NOT_LINK}(?:\s+{_WORD_NOT_LINK}){{0,2}})")
+
+
+def _range_end_pay(low: str, topic: str | None, region: str | None, direction: str | None,
+                   roles: tuple[str, ...]) -> str | None:
+    """Salary where "starting" or "entry" qualifies a thing compared in a pay region ("the starting
+    points of DS vs PE in the US": an end of the region's pay ranges), else `topic`."""
+    if topic == "break_in" and region and (direction or len(roles) >= 2) and _RANGE_END_NOUN.search(low) \
+            and set(phrasing.found(low, lexicon.TOPIC_WORDS["break_in"])) <= set(lexicon.RANGE_ENDS["low"]):
+        return "salary"
+    return topic
 
 
 def _kind(low: str, roles: tuple[str, ...], unprofiled: tuple[str, ...], topic: str | None,

@@ -288,6 +288,12 @@ def test_who_codes_more_is_answered_from_the_quiz_even_with_a_topic_word(reader,
     assert_grounded(result)
 
 
+def test_a_role_names_own_words_are_no_quiz_question(reader, roles) -> None:
+    # "research" in "research scientist" asks nothing of the quiz's research question.
+    result = computed.compute(reader.read("which is harder to get into, research scientist or mle?"), roles)
+    assert result is None or "The guide's quiz asks" not in result.text
+
+
 def test_two_roles_on_the_same_side_of_the_quiz_are_not_ranked(reader, roles) -> None:
     result = answer(reader, roles, "ml engineer vs mlops engineer: which one codes more?")
 
@@ -569,4 +575,14 @@ def test_a_requirement_the_guide_never_mentions_is_said_plainly_with_the_skills_
 
     assert result.declined and result.reason == "not_in_guide"
     assert "does not say anything about MBA" in result.text and "product management" in result.text
+    assert_grounded(result)
+
+
+@pytest.mark.parametrize("question", ["which ai job is most in demand right now according to the guide",
+                                      "which role has the best growth outlook?"])
+def test_a_section_only_some_profiles_have_is_quoted_from_those_profiles(reader, roles, question) -> None:
+    result = answer(reader, roles, question)
+    assert result.text.startswith("The guide gives a growth outlook only for the MLOps / AI Infrastructure Engineer")
+    assert "shortage" in result.text and [s["section"] for s in result.sources] == \
+        ["MLOps / AI Infrastructure Engineer / Growth outlook"]
     assert_grounded(result)

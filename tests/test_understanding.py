@@ -751,3 +751,13 @@ def test_pay_the_guide_does_not_give_and_short_forms_of_a_gap_are_gaps(reader, q
 def test_a_term_of_the_profiles_is_named_but_not_when_the_assistant_is_asked_about(reader) -> None:
     assert reader.read("wait what does RAG stand for lol").terms == ("rag",)
     assert reader.read("which llm are you running on? gpt or claude?").terms == ()
+
+
+@pytest.mark.parametrize("question, topic", [
+    ("compare the starting points of data science vs prompt engineering in the US", "salary"),
+    ("ds or mle, which has the better entry point in the us?", "salary"),
+    ("ds vs mle: which is easier to start in, in the uk?", "break_in"),
+    ("how do i start as a data scientist in the US?", "break_in"),
+])
+def test_a_range_end_of_compared_roles_in_a_pay_region_is_their_pay(reader, question, topic) -> None:
+    assert reader.read(question).topic == topic
