@@ -9,6 +9,10 @@ from assistant import grounding, prompts
 from assistant.regions import region_in_text
 from assistant.retrieval import Hit, content_words
 
+# A line of a passage about no one role ("Python: the common language of AI work"), for a question
+# naming no role, outranks a line matching as many words in one role's profile.
+GENERAL_FIRST = 0.5
+
 
 def extractive_answer(question: str, context: list[Hit], max_lines: int = 6,
                       roles: tuple[str, ...] = ()) -> str:
@@ -29,6 +33,8 @@ def extractive_answer(question: str, context: list[Hit], max_lines: int = 6,
             overlap = len(wanted & content_words(line)) + len(wanted & content_words(hit.citation)) * 0.5
             if region and region_in_text(line) == region:
                 overlap += 2
+            if overlap >= 1 and not roles and not hit.metadata.get("role"):
+                overlap += GENERAL_FIRST  # no role asked about: the guide's words for every path speak first
             scored.append((overlap + 0.5 / n, n, order, line))
     first = min((s[1] for s in scored), default=1)
     relevant = [s for s in scored if s[0] >= 1.0] or [s for s in scored if s[1] == first][:3]

@@ -64,11 +64,12 @@ def context(reading: Reading, hits: list[Hit], settings: Settings, by_need: bool
 def relevant(reading: Reading, hits: list[Hit], threshold: float) -> bool:
     """The relevance gate: retrieval scores decide, never the model. A question about a
     role of the guide (asked or carried over from the conversation), or about one of the guide's
-    topics (pay, skills, breaking in...) or a term of its profiles ("what is kubeflow?") and naming
-    nothing the guide lacks, is in scope."""
+    topics (pay, skills, breaking in...) or a short form it spells out ("what does RAG stand for?"),
+    and naming nothing the guide lacks, is in scope. (A term it only names, such as "AWS" or
+    "Kubernetes", is no such key: "best aws region for low latency?" shares it.)"""
     if not hits:
         return False
-    if reading.roles or ((reading.topic or reading.terms) and not reading.foreign):
+    if reading.roles or ((reading.topic or reading.defined) and not reading.foreign):
         return True
     return max(h.dense for h in hits) >= threshold
 

@@ -44,9 +44,15 @@ class SkillReader:
                    and not (w.endswith("s") and (w[:-1] in english or w[:-2] in english or w[:-1] in self.profile_words))}
         return frozenset((named | unknown) - {"ai", "ml"})
 
-    def terms_in(self, low: str) -> tuple[str, ...]:
-        """The profiles' own terms that `low` names ("what does RAG stand for?": "rag")."""
-        return tuple(w for w in dict.fromkeys(phrasing.WORD.findall(low)) if w in self.terms)
+    @cached_property
+    def defined(self) -> frozenset[str]:
+        """The short forms the profiles spell out ("RAG (Retrieval-Augmented Generation)")."""
+        return frozenset(m.group(1).lower() for line in self._lines
+                         for m in re.finditer(r"\b([A-Z]{2,6})\s*\(([A-Z][^)]*)\)", line))
+
+    def defined_in(self, low: str) -> tuple[str, ...]:
+        """The spelled-out short forms that `low` names ("what does RAG stand for?": "rag")."""
+        return tuple(w for w in dict.fromkeys(phrasing.WORD.findall(low)) if w in self.defined)
 
     def asks_what_roles_do(self, low: str) -> bool:
         """ "which roles need/use X", or "which job runs/writes X" with a verb of the guide's tasks."""

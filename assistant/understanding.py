@@ -74,7 +74,7 @@ class Reading:
     direction: str | None = None       # "high" | "low" for comparisons and rankings
     skill: str | None = None           # what "which roles need X" asks about
     set_aside: tuple[str, ...] = ()    # roles named only to be set aside ("other than ML engineer")
-    terms: tuple[str, ...] = ()        # the profiles' own terms named ("RAG", "kubeflow")
+    defined: tuple[str, ...] = ()      # short forms the guide spells out, named ("RAG")
     follow_up: bool = False
     yes_no: bool = False
     judgement: bool = False            # asks "how hard", "why": for the model, not a quoted section
@@ -91,7 +91,7 @@ class Reading:
                 "place": self.place, "foreign": list(self.foreign), "unprofiled": list(self.unprofiled),
                 "gap": self.gap,
                 "direction": self.direction, "skill": self.skill, "follow_up": self.follow_up,
-                "set_aside": list(self.set_aside), "terms": list(self.terms)}
+                "set_aside": list(self.set_aside), "defined": list(self.defined)}
 
 
 class QuestionReader(Conversation):
@@ -175,7 +175,7 @@ class QuestionReader(Conversation):
         common = dict(question=raw, roles=roles, set_aside=set_aside, topic=topic, region=region, place=place, gap=gap,
                       direction=direction, yes_no=yes_no, text=text, unprofiled=unprofiled,
                       judgement=bool(JUDGEMENT.search(low)),
-                      terms=() if phrasing.ABOUT_YOU.search(asked) else self._skills.terms_in(asked))
+                      defined=() if phrasing.ABOUT_YOU.search(asked) else self._skills.defined_in(asked))
         if chores:
             return Reading(kind="out_of_scope", foreign=tuple(chores), query=raw, **common)
         if not phrasing.asks_about_a_topic(low) and (

@@ -94,3 +94,21 @@ def test_a_short_bullet_naming_the_one_rare_word_asked_about_is_picked() -> None
     picks = picker.pick("which tools should I know? is kubernetes a must?", passages, limit=1)
 
     assert picks == [(1, "Docker and Kubernetes")]  # "kubernetes" is in one piece, "tools" in three
+
+
+def test_a_question_naming_no_role_quotes_the_guides_line_for_every_path_first() -> None:
+    from assistant.extractive import extractive_answer
+    from assistant.retrieval import Hit
+
+    def hit(n: int, role: str, citation: str, body: str) -> Hit:
+        return Hit(f"c{n}", body, {"role": role, "citation": citation}, 0.5, 0.0, 0.0)
+
+    context = [hit(1, "Machine Learning Engineer", "Machine Learning Engineer / Skills", "- Strong programming in Python"),
+               hit(2, "Data Scientist", "Data Scientist / Skills", "- Python and R"),
+               hit(3, "", "Skills that matter on every path / The six", "1. Python: the common language of AI work")]
+    answer = extractive_answer("why does everyone say learn python first?", context, max_lines=1)
+    assert "the common language of AI work [3]" in answer and "Strong programming" not in answer
+    # Asked about a role, its own line is quoted.
+    answer = extractive_answer("why python for an ml engineer?", context, max_lines=1,
+                               roles=("Machine Learning Engineer",))
+    assert "Strong programming in Python [1]" in answer

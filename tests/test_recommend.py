@@ -686,3 +686,9 @@ def test_roles_by_meaning_with_the_real_embedder(real_embeddings, said, role) ->
     from assistant.recommend.nearest import nearest_roles
 
     assert nearest_roles(said, load_roles(CORPUS), real_embeddings)[0] == role
+
+
+def test_a_skill_the_person_says_they_do_not_have_or_want_is_not_theirs():
+    answers = answers_from_description("backend dev, i know python and sql but i do NOT want to do research", None)
+    assert answers.skills == ("python", "sql") and answers.research is False
+    assert "sql" not in answers_from_description("i don't know sql yet, i love coding", None).skills

@@ -13,6 +13,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel, ValidationError, field_validator
 
+from assistant import phrasing
 from assistant.quiz import (
     BACKGROUND_KEYS,
     QUESTIONS,
@@ -284,7 +285,8 @@ def has_skill(role_skill: str, person_skills: tuple[str, ...]) -> bool:
 
 def _skills_in(text: str) -> tuple[str, ...]:
     low = text.lower()
-    found = [w for w in _SKILL_WORDS if re.search(rf"(?<![\w/]){re.escape(w)}(?![\w/])", low)]
+    found = [w for w in _SKILL_WORDS if re.search(rf"(?<![\w/]){re.escape(w)}(?![\w/])", low)
+             and not phrasing.refused(low, w)]  # not "i do NOT want to do research", "i don't know sql"
     for short, long in _SYNONYMS.items():
         if long not in found and re.search(rf"(?<!\w){re.escape(short)}(?!\w)", low) and long in _SKILL_WORDS:
             found.append(long)
