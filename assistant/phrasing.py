@@ -102,6 +102,14 @@ def _range_end_after_direction() -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])({directions})\s+(?:{ends})(?![\w-])")
 
 
+@cache
+def set_aside_words() -> re.Pattern[str]:
+    """Built once: the set-aside words ("except", "leaving out") as one alternation, read on
+    every question that names a role."""
+    words = "|".join(re.escape(w) for w in sorted(lexicon.SET_ASIDE, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{words})(?![\w-])")
+
+
 def found(low: str, phrases: Sequence[str]) -> list[str]:
     return [p for p in phrases if re.search(rf"(?<![\w-]){re.escape(p)}(?![\w-])", low)]
 

@@ -67,8 +67,7 @@ class SkillReader:
         for r in roles:
             drop |= set(phrasing.WORD.findall(r.lower()))
         low = without_role_names(low, (self.roles[r] for r in roles if r in self.roles))
-        for phrase in lexicon.SET_ASIDE:
-            low = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", " ", low)
+        low = phrasing.set_aside_words().sub(" ", low)
         words = [w.strip(".'") for w in phrasing.WORD.findall(low)]
         # An adverb ("usually", "typically") frames the asking; it is not the thing asked about.
         left = [w for w in words if w and w not in drop and len(w) > 1 and not (len(w) > 5 and w.endswith("ly"))]

@@ -55,7 +55,9 @@ PATH_VETO_MARGIN = 0.10
 
 # "starting" or "entry" qualifying a thing ("the starting points", "entry figures"), not a verb's
 # ("easier to start in", "start as a DS").
-_RANGE_END_NOUN = re.compile(r"\b(?:start|starting|entry)\s+(?!(?:in|as|at|out|with|from|on|to|into|off|my|a|an|the|and|or)\b)[a-z]")
+_START_WORDS = "|".join(sorted(set(lexicon.RANGE_ENDS["low"]) & set(lexicon.TOPIC_WORDS["break_in"])))
+_VERB_FOLLOWERS = "in|as|at|out|with|from|on|to|into|off|my|a|an|the|and|or"
+_RANGE_END_NOUN = re.compile(rf"\b(?:{_START_WORDS})\s+(?!(?:{_VERB_FOLLOWERS})\b)[a-z]")
 
 
 @dataclass(frozen=True)
@@ -201,7 +203,7 @@ class QuestionReader(Conversation):
         """Does the text before a role's name end in a set-aside word, alone or opening a list of
         roles ("except DS, MLE and", "leaving out the research-y roles (research scientist +")?"""
         clause = re.split(r"[?!;:]|\.\s|\b(?:which|what|who|how|is|are|does|do)\b", phrasing.normal(before))[-1]
-        marks = [m for w in lexicon.SET_ASIDE for m in re.finditer(rf"(?<![\w-]){re.escape(w)}(?![\w-])", clause)]
+        marks = list(phrasing.set_aside_words().finditer(clause))
         if not marks:
             return False
         rest = self._without_role_names(clause[max(m.end() for m in marks):], tuple(self.roles))
