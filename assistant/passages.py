@@ -47,7 +47,7 @@ def context(reading: Reading, hits: list[Hit], settings: Settings, by_need: bool
     tokens a second on 2 cores, so every passage costs time."""
     ranked = _close_to_best(hits)
     if not by_need or not reading.roles:
-        return fit_budget(ranked, settings.context_tokens, settings.top_k)
+        return _with_general(ranked, settings)
     section = TOPIC_SECTION.get(reading.topic or "")
     asked = list(reading.roles[:3])
     chosen: list[Hit] = []
@@ -59,6 +59,22 @@ def context(reading: Reading, hits: list[Hit], settings: Settings, by_need: bool
         return fit_budget(ranked, settings.context_tokens, settings.top_k)
     extra = [h for h in hits if h not in chosen and h.metadata.get("role") in asked][:NEED_EXTRA]
     return fit_budget(chosen + extra, settings.context_tokens, settings.top_k)
+
+
+def _with_general(ranked: list[Hit], settings: Settings) -> list[Hit]:
+    """The best passages within the budget; for a question naming no role, a general passage of
+    the guide (of no role) that the fusion ranked just out is read when it is nearer in meaning
+    than a passage that made it: "why learn python first?" is answered by the line for every
+    path, not by four roles' skill lists that match its keywords."""
+    chosen = fit_budget(ranked, settings.context_tokens, settings.top_k)
+    general = next((h for h in ranked if not h.metadata.get("role")), None)
+    if general is None or not chosen or any(not h.metadata.get("role") for h in chosen):
+        return chosen
+    if general.dense < min(h.dense for h in chosen):
+        return chosen
+    others = [h for h in ranked if h is not general]
+    with_it = fit_budget([general, *others], settings.context_tokens, settings.top_k)
+    return sorted(with_it, key=ranked.index)
 
 
 def relevant(reading: Reading, hits: list[Hit], threshold: float) -> bool:
