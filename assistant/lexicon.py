@@ -37,6 +37,9 @@ REGION_LABEL = {"uk": "the UK", "us": "the US", "global": "global tech hubs"}
 # A salary range's currency tells its region when the guide labels it by track instead.
 CURRENCY_REGION = {"GBP": "uk", "USD": "us", "EUR": "global"}
 
+# The names of the guide's currencies, as people write them ("the higher ceiling in dollars"): naming one asks the pay.
+CURRENCY_NAMES = ("dollars", "dollar", "usd", "pounds", "pound", "quid", "sterling", "gbp", "euros", "euro", "eur")
+
 # Short forms people type, spelled out before the guide's role names are matched.
 ABBREVIATIONS: dict[str, str] = {
     "k8s": "kubernetes", "eng": "engineer", "engs": "engineers", "engr": "engineer", "sci": "scientist", "mgr": "manager",
@@ -51,7 +54,7 @@ TOPIC_WORDS: dict[str, tuple[str, ...]] = {
                "how much do", "how much does", "how much can", "how much would", "compensation", "comp", "money", "income", "wage", "wages",
                "lucrative", "tc", "package", "starts higher", "start higher", "starting salary", "starting pay",
                "starts on", "start on", "remuneration", "rich", "cash", "bucks", "salary range", "pay range",
-               "bottom of the range", "top of the range"),
+               "bottom of the range", "top of the range", *CURRENCY_NAMES),
     "skills": ("skill", "skills", "skillset", "learn", "learning", "know", "tools", "toolkit", "requirements",
                "require", "required", "requires", "need", "needs", "needed", "qualification", "qualifications",
                "stack", "technologies", "tech", "languages", "study", "prerequisites", "phd", "degree",
@@ -310,5 +313,8 @@ JOB_LINK_WORDS = frozenset({"a", "an", "the", "as", "be", "become", "being", "be
 SET_ASIDE = ("not a", "not an", "n't a", "n't an", "other than", "besides", "except", "apart from", "aside from",
              "rather than being a", "no longer a", "leaving out", "leave out", "excluding", "exclude", "not counting",
              "not including", "ignoring", "minus")
+# Words that dismiss a topic for now ("forget money for a sec", "never mind the pay").
+DISMISS = ("forget", "forget about", "never mind", "nevermind", "enough about", "enough of", "putting aside",
+           "leaving aside", "setting aside", "skip")
 # What may stand between such a word and the roles it sets aside, in a list ("except DS, MLE and PM").
 LIST_GLUE = frozenset({"and", "or", "plus", "&", "+", "/", "the", "a", "an", "for", "both", "also"})

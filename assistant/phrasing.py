@@ -29,9 +29,11 @@ JUDGEMENT = re.compile(rf"\b({_REASON}|how (hard|difficult|easy|tough|competitiv
 HOW_HARD = re.compile(r"\b(how (hard|difficult|easy|tough|competitive|realistic|likely)|realistic|realistically|"
                       r"is it (hard|difficult|easy|tough|competitive|realistic))\b", re.I)
 YES_NO = re.compile(
-    # an opening context ("at a small startup, ", "in the UK ", "honestly ") may come first, not a wh-word
+    # an opening context ("at a small startup, ", "in the UK ", "honestly ") may come first, not a wh-word;
+    # any opening phrase set off by a comma ("without a degree, ") is one too
     r"^\s*(?:(?:at|in|for|as|with|on|from|if|when|honestly|realistically|so|ok|okay|and|but|like|also)\b"
-    r"(?:(?!\b(?:what|which|how|why|where|who|whom|whose)\b)[^,?.]){0,40}?(?:,\s*|\s+))?"
+    r"(?:(?!\b(?:what|which|how|why|where|who|whom|whose)\b)[^,?.]){0,40}?(?:,\s*|\s+)"
+    r"|(?:(?!\b(?:what|which|how|why|where|who|whom|whose)\b)[^,?.]){1,40},\s*)?"
     r"(do|does|did|is|are|am|can|could|should|would|will|must|has|have|was|were)\b", re.I)
 # A statement put as a question by its tag: "sql is kinda optional for data science right?".
 TAG_QUESTION = re.compile(r"(?:,|\s)\s*(?:right|correct|true|yeah|yes|no|innit|or not|isn'?t it|aren'?t they|"
@@ -121,7 +123,7 @@ def is_yes_no(text: str) -> bool:
     sentences = [x.strip() for x in re.split(r"(?<=[.!?])\s+", text.strip()) if x.strip()]
     asked = [x for x in sentences if x.endswith("?")] or sentences[-1:]
     asked = [PREFACE.sub("", x) for x in asked]  # "quick one: do they need ...?"
-    if any(OPEN_QUESTION.match(x) for x in asked):
+    if any(OPEN_QUESTION.match(PREFACE.sub("", x)) for x in asked + sentences[-1:]):
         return False  # "do i need python? what else do they want?": the open question asks for the whole answer
     return any((YES_NO.search(x) or TAG_QUESTION.search(x)) and not REQUEST.search(x) for x in asked)
 
@@ -142,9 +144,21 @@ def refused(low: str, phrase: str) -> bool:
 
 
 def ruled_out(low: str, word: str) -> bool:
-    """Does the asker rule a topic word out ("not the pay, the skills", "not about salary.")? Not a
-    verb that is negated ("it does not pay well")."""
-    return bool(re.search(rf"\bnot\s+(?:the\s+|about\s+(?:the\s+)?)?{re.escape(word)}(?=\s*(?:[,.;!?]|$|\bbut\b))", low))
+    """Does the asker rule a topic word out ("not the pay, the skills", "not about salary.", "forget
+    money for a sec", "never mind the pay", "other than salary")? Not a verb that is negated ("it
+    does not pay well")."""
+    if re.search(rf"\bnot\s+(?:the\s+|about\s+(?:the\s+)?)?{re.escape(word)}(?=\s*(?:[,.;!?]|$|\bbut\b))", low):
+        return True
+    return bool(re.search(rf"{_set_aside_topic().pattern}\s+(?:about\s+)?(?:the\s+|my\s+|your\s+|their\s+)?"
+                          rf"{re.escape(word)}(?![\w-])", low))
+
+
+@cache
+def _set_aside_topic() -> re.Pattern[str]:
+    """Words that set a topic aside: the set-aside words but those that only set a role aside
+    ("not a"), and the words that dismiss one ("forget", "never mind")."""
+    words = [w for w in (*lexicon.SET_ASIDE, *lexicon.DISMISS) if not re.search(r"\b(?:a|an|being a)$", w)]
+    return re.compile(rf"(?<![\w-])(?:{'|'.join(re.escape(w) for w in sorted(words, key=len, reverse=True))})")
 
 
 def direction(low: str) -> str | None:

@@ -14,6 +14,10 @@ from core.embeddings import english_words
 _FRAME = frozenset({"ai", "ml", "good", "strong", "most", "all", "guide", "ones", "which", "these", "list", "lists",
                     "something", "anything", "things", "stuff", "someone", "people"})
 
+# The words that name the guide's sections ("skill", "tasks"): frame, not content, beside a term.
+_SECTION_WORDS = frozenset(f for label in lexicon.TOPIC_LABEL.values() for w in phrasing.WORD.findall(label)
+                           for f in (w, w.rstrip("s")))
+
 
 class SkillReader:
     """Built once per guide: the verbs its task lists open with and the words of its profiles."""
@@ -55,8 +59,10 @@ class SkillReader:
         return tuple(w for w in dict.fromkeys(phrasing.WORD.findall(low)) if w in self.defined)
 
     def asks_what_roles_do(self, low: str) -> bool:
-        """ "which roles need/use X", or "which job runs/writes X" with a verb of the guide's tasks."""
-        return phrasing.has_any(low, lexicon.NEED_WORDS) or any(w in self.task_verbs for w in phrasing.WORD.findall(low))
+        """ "which roles need/use X", "which job runs/writes X" with a verb of the guide's tasks, or
+        "which roles list/mention X" with X one of the profiles' own terms ("mlflow", "docker")."""
+        words = phrasing.WORD.findall(low)
+        return phrasing.has_any(low, lexicon.NEED_WORDS) or any(w in self.task_verbs or w in self.terms for w in words)
 
     def skill(self, low: str, roles: tuple[str, ...]) -> str | None:
         """The words left after the question's frame, narrowed to those the guide's skills and
@@ -72,6 +78,8 @@ class SkillReader:
         # An adverb ("usually", "typically") frames the asking; it is not the thing asked about.
         left = [w for w in words if w and w not in drop and len(w) > 1 and not (len(w) > 5 and w.endswith("ly"))]
         in_profiles = [w for w in left if self._in_profiles(w) or w in self.task_verbs]
+        if any(w in self.terms for w in left):  # "where kubernetes shows up", "list mlflow as a skill"
+            in_profiles = [w for w in in_profiles if w in self.terms or (w not in _SECTION_WORDS and len(w) > 2)]
         left = in_profiles or [w for w in left if w not in topic_words]
         return " ".join(left) if left and len(left) <= 4 else None
 

@@ -344,6 +344,28 @@ def test_the_model_cannot_answer_what_the_person_never_mentioned():
     assert {c.role for c in build_cards(answers, load_roles(CORPUS), top_n=3)} >= {PM, PE}
 
 
+@pytest.mark.parametrize("text", [
+    "Coding bores me. Which roles would the guide send people like me to?",
+    "i'm not into programming, so what do the guide's teams look for in someone like me?",
+])
+def test_a_subject_named_only_in_the_question_asked_is_not_an_answer_the_model_may_give(text):
+    # "people" and "teams" are cues for the stakeholders question, but here they only frame what is asked.
+    chat = FakeListChatModel(responses=['{"code": false, "research": null, "stakeholders": true}'])
+
+    answers = answers_from_description(text, chat)
+
+    assert answers.code is False
+    assert "stakeholders" in answers.unanswered
+
+
+def test_a_subject_the_person_tells_of_is_still_the_models_to_read():
+    chat = FakeListChatModel(responses=['{"code": false, "research": null, "stakeholders": true}'])
+
+    answers = answers_from_description("I run meetings with clients all week. Which path?", chat)
+
+    assert answers.stakeholders is True
+
+
 @pytest.mark.parametrize(("text", "key"), [
     ("Research isn't really my thing - which roles does the guide suggest?", "research"),
     ("I love coding, but business meetings are not my cup of tea", "stakeholders"),

@@ -142,6 +142,10 @@ def test_yes_no_questions_are_marked(reader) -> None:
     ("in the UK, do data scientists need a PhD?", True),
     ("in what way do data scientists and ML engineers differ?", False),
     ("ok what skills does a data scientist need?", False),
+    ("with no phd and no masters, could i still land a research job?", True),
+    ("Lacking any degree, is data science closed to me?", True),
+    ("as a total beginner, which path fits?", False),
+    ("which role, if any, wants a phd?", False),
 ])
 def test_a_yes_no_question_may_open_on_its_context(reader, question, yes_no) -> None:
     assert reader.read(question).yes_no is yes_no
@@ -193,6 +197,17 @@ def test_which_roles_need_a_skill_is_a_ranking_by_that_skill(reader) -> None:
     reading = reader.read("what roles require kubernetes?")
 
     assert reading.kind == "ranking" and reading.skill == "kubernetes"
+
+
+@pytest.mark.parametrize(("question", "skill"), [
+    ("which of the tracks mention airflow at all", "airflow"),
+    ("in what jobs does kubeflow show up as a skill?", "kubeflow"),
+    ("which roles need python and sql", "python sql"),
+])
+def test_which_roles_with_a_term_of_the_profiles_asks_who_has_it_whatever_the_verb(reader, question, skill) -> None:
+    reading = reader.read(question)
+
+    assert reading.kind == "ranking" and reading.skill == skill
 
 
 # --------------------------------------------------------------------------- regions and places
@@ -643,6 +658,25 @@ def test_a_place_without_figures_asked_beside_a_region_is_asked_too(reader, ques
 ])
 def test_a_topic_named_outright_and_not_ruled_out_comes_before_a_section_only_the_role_has(reader, question, topic) -> None:
     assert reader.read(question).topic == topic
+
+
+@pytest.mark.parametrize(("question", "topic"), [
+    ("enough about salaries - what do data scientists actually do every day?", "tasks"),
+    ("putting the money aside for now... ok skip the pay, who is mlops a good fit for?", "suits"),
+    ("forget about the pay: how do i break into data science", "break_in"),
+    ("ok now the pay: how much do data scientists earn?", "salary"),
+])
+def test_a_topic_the_asker_sets_aside_or_dismisses_is_not_the_topic(reader, question, topic) -> None:
+    assert reader.read(question).topic == topic
+
+
+@pytest.mark.parametrize("question", [
+    "how many euros does an ml engineer take home?",
+    "data scientist vs ai pm: who ends up with more dollars in the us?",
+    "what's a prompt engineer on in quid these days",
+])
+def test_naming_a_currency_asks_the_pay(reader, question) -> None:
+    assert reader.read(question).topic == "salary"
 
 
 @pytest.mark.parametrize(("question", "yes_no"), [

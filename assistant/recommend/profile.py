@@ -195,7 +195,7 @@ def answers_from_description(text: str, chat_model: BaseChatModel | None, embedd
         )
     values: dict[str, bool | None] = {}
     for key, found in keyword.items():
-        guess = getattr(model, key) if model and _TOPIC_CUES[key].search(text) else None
+        guess = getattr(model, key) if model and _TOPIC_CUES[key].search(_told(text)) else None
         values[key] = found if found is not None else guess
     background = parse_background(text)
     if background == "other" and model and model.background and _describes_self(text):
@@ -219,6 +219,17 @@ _SELF_STATEMENT = re.compile(
     r"need|should|could|may|might|will)\b)[a-z]+)\b",
     re.I,
 )
+
+
+def _told(text: str) -> str:
+    """What the person tells of themselves: the text without the clauses that ask ("which roles
+    does the guide point people like me to?" says nothing about working with people)."""
+    clauses = re.split(r"(?<=[.!?;,])\s+", text)
+    return " ".join(c for c in clauses if not (c.rstrip().endswith("?") and _ASKING.match(c)))
+
+
+_ASKING = re.compile(r"\s*(?:and\s+|so\s+)?(?:what|what's|whats|which|how|why|where|who|whom|do|does|is|are|"
+                     r"can|could|should|would|will)\b", re.I)
 
 
 def _describes_self(text: str) -> bool:
@@ -248,7 +259,8 @@ def model_can_add(text: str) -> bool:
     """Could the model's reading of `text` change its quiz answers? Only where the text
     touches a question's subject without answering it outright, or says what the person
     does without naming a background the guide knows."""
-    open_question = any(_keyword_answer(text, key) is None and _TOPIC_CUES[key].search(text) for key in _FALLBACK)
+    open_question = any(_keyword_answer(text, key) is None and _TOPIC_CUES[key].search(_told(text))
+                        for key in _FALLBACK)
     return open_question or (parse_background(text) == "other" and _describes_self(text))
 
 
