@@ -334,6 +334,9 @@ def _gap_answer(reading: Reading, facts: list[RoleFacts]) -> Computed:
         f = profiled[0]
         ranges = ", ".join(f"{r.region} {r.display(with_qualifier=True)}" for r in f.salaries)
         text += f" What it gives are its 2026 estimates for the {f.title}: {ranges} {src.cite(f, SALARY)}."
+    elif profiled and reading.gap == lexicon.FORECASTS and profiled[0].sections.get(reading.topic or ""):
+        f = profiled[0]
+        text += f" What it says now: {_first_line(f.sections[reading.topic or ''])} {src.cite(f, reading.topic or '')}"
     elif profiled and reading.gap == "how long it takes" and profiled[0].sections.get("How to break in"):
         f = profiled[0]
         text += f" What it says about getting in: {_first_line(f.sections['How to break in'])} " \

@@ -36,8 +36,8 @@ class Conversation:
             if turn.get("role") != "user":
                 continue
             reading = self._read_alone(str(turn.get("content", "")))
-            if reading.kind in {"meta", "out_of_scope"}:
-                continue
+            if reading.kind in {"meta", "out_of_scope"} or _asks_nothing(reading):
+                continue  # "wow ok", "thanks!": the conversation is still about what came before
             if reading.kind == "path_request" or (not reading.roles and reading.kind in {"general", "role_fact"}):
                 # A turn that named no role ("I'm a data analyst, where do I fit?"): "it" is then
                 # the role the reply recommended first, or the one role the reply named.
@@ -145,6 +145,15 @@ class Conversation:
         query = f"{' '.join(roles)} {lexicon.TOPIC_LABEL.get(topic or '', '')} {text}".strip()
         return replace(alone, kind=kind, roles=roles, topic=topic, region=region, place=place,
                        direction=direction, skill=skill, follow_up=True, text=text, query=query, gap=gap)
+
+
+def _asks_nothing(reading: Reading) -> bool:
+    """A short turn that asks nothing and names nothing of the guide ("wow ok", "cool thanks"). (A
+    longer one may say who the person is: "I'm a data analyst and I like stats.")"""
+    text = reading.question.strip()
+    return len(text.split()) <= 4 and not (text.endswith("?") or phrasing.OPEN_QUESTION.match(text) or phrasing.YES_NO.match(text)
+                or reading.roles or reading.topic or reading.region or reading.place or reading.foreign
+                or reading.kind != "general")
 
 
 def _stem(word: str) -> str:

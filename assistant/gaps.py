@@ -16,6 +16,12 @@ def asking(low: str) -> str:
     return " ".join(s for s in re.split(r"(?<=[.!?])\s+", low) if s.rstrip().endswith("?"))
 
 
+def asks_future(asked: str) -> bool:
+    """Does the asking name a time after the guide's ("in like 5 years", "in 2031")?"""
+    return bool(lexicon.FUTURE_SPAN.search(asked)) or any(
+        int(y) > lexicon.GUIDE_YEAR for y in re.findall(r"\b(20\d\d)\b", asked))
+
+
 def gap_in(low: str, topic: str | None, salaries: Sequence[SalaryRange]) -> str | None:
     """The name of the guide's gap `low` asks about, or None. `salaries` are the named roles'
     ranges: an employer the guide's own range is about ("at OpenAI") is no gap."""
@@ -29,10 +35,8 @@ def gap_in(low: str, topic: str | None, salaries: Sequence[SalaryRange]) -> str 
                 continue  # a pay attribute the question asks for, not the asker's ("im a junior. how much...?")
         if phrasing.has_any(low, words):
             return name
-    if topic == "salary" and lexicon.FUTURE_SPAN.search(asked):
-        return "future salaries"  # "and what will it be in like 5 years"
-    if topic == "salary" and any(int(y) > lexicon.GUIDE_YEAR for y in re.findall(r"\b(20\d\d)\b", asked)):
-        return "future salaries"  # "how much will MLEs make in 2031?"
+    if topic == "salary" and asks_future(asked):
+        return "future salaries"  # "and what will it be in like 5 years", "how much will MLEs make in 2031?"
     if lexicon.VACANCY_COUNT.search(low):
         return "job numbers"
     if lexicon.AGE.search(low):

@@ -98,6 +98,8 @@ GAP_COVERED_BY: dict[str, str] = {"hiring demand": "Growth outlook"}
 
 # The year of the guide's salary estimates: a later year asked about is a future the guide does not give.
 GUIDE_YEAR = 2026
+# What an outlook asked for a later year is: the guide's outlook is for now.
+FORECASTS = "forecasts for later years"
 # Conditions stated inside a question ("...without a cs degree?", "if i don't have a phd"): they
 # qualify what is asked and do not set its topic.
 CONDITION = re.compile(r"\b(?:without|with no|if i (?:do not|don'?t|dont) have|if i have no|even though i have no)"

@@ -256,6 +256,23 @@ def test_a_follow_up_takes_the_role_and_topic_and_the_new_region(reader, follow_
     assert MLOPS in reading.text
 
 
+@pytest.mark.parametrize("interjection", ["wow ok", "haha cool, thanks", "omg 😅"])
+def test_an_interjection_between_turns_does_not_end_the_conversation(reader, interjection) -> None:
+    turns = [*history("How much does an MLOps engineer make in the UK?"), *history(interjection)]
+
+    reading = reader.read("and what about the states", turns)
+
+    assert (reading.roles, reading.topic, reading.region) == ((MLOPS,), "salary", "us")
+
+
+def test_a_turn_that_tells_who_the_person_is_is_no_interjection(reader) -> None:
+    turns = [*history("How much does an MLOps engineer make in the UK?"),
+             {"role": "user", "content": "I'm a data analyst and I like stats."},
+             {"role": "assistant", "content": "The guide points data analysts to the Data Scientist track. [1]"}]
+
+    assert reader.read("what do they do all day?", turns).roles == (DS,)
+
+
 def test_the_words_of_a_region_name_ask_no_topic_of_their_own(reader) -> None:
     """ "tech hubs" names the guide's third pay region; its "tech" is no question about skills."""
     reading = reader.read("and in those other tech hubs like berlin?", history("what's an ml engineer paid in the us"))
