@@ -151,9 +151,9 @@ def _asks_nothing(reading: Reading) -> bool:
     """A short turn that asks nothing and names nothing of the guide ("wow ok", "cool thanks"). (A
     longer one may say who the person is: "I'm a data analyst and I like stats.")"""
     text = reading.question.strip()
-    return len(text.split()) <= 4 and not (text.endswith("?") or phrasing.OPEN_QUESTION.match(text) or phrasing.YES_NO.match(text)
-                or reading.roles or reading.topic or reading.region or reading.place or reading.foreign
-                or reading.kind != "general")
+    asks = text.endswith("?") or phrasing.OPEN_QUESTION.match(text) or phrasing.YES_NO.match(text)
+    names = reading.roles or reading.topic or reading.region or reading.place or reading.foreign
+    return len(text.split()) <= 4 and not (asks or names or reading.kind != "general")
 
 
 def _stem(word: str) -> str:

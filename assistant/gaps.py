@@ -18,8 +18,12 @@ def asking(low: str) -> str:
 
 def asks_future(asked: str) -> bool:
     """Does the asking name a time after the guide's ("in like 5 years", "in 2031")?"""
-    return bool(lexicon.FUTURE_SPAN.search(asked)) or any(
-        int(y) > lexicon.GUIDE_YEAR for y in re.findall(r"\b(20\d\d)\b", asked))
+    return bool(lexicon.FUTURE_SPAN.search(asked)) or names_later_year(asked)
+
+
+def names_later_year(asked: str) -> bool:
+    """Does the asking name a year after the guide's ("in 2031")?"""
+    return any(int(y) > lexicon.GUIDE_YEAR for y in re.findall(r"\b(20\d\d)\b", asked))
 
 
 def gap_in(low: str, topic: str | None, salaries: Sequence[SalaryRange]) -> str | None:

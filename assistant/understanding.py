@@ -19,7 +19,7 @@ from typing import Any, Literal
 from assistant import lexicon, phrasing
 from assistant.conversation import Conversation
 from assistant.gaps import asking as _asking
-from assistant.gaps import asks_future, gap_in
+from assistant.gaps import gap_in, names_later_year
 from assistant.meaning import NearestAsking
 from assistant.phrasing import FOLLOW_UP_START, JUDGEMENT, META_REQUEST, PRONOUN, YES_NO  # noqa: F401
 from assistant.places import places_in
@@ -296,8 +296,10 @@ class QuestionReader(Conversation):
         """The guide's gap the question asks about, and its topic: a role's own section covering it (MLOps's "Growth outlook")."""
         gap = gap_in(low, topic, [r for n in roles for r in self.roles[n].salaries])
         covered = lexicon.GAP_COVERED_BY.get(gap or "")
-        if (covered or topic) in lexicon.GAP_COVERED_BY.values() and asks_future(_asking(low) or low):
-            return lexicon.FORECASTS, covered or topic  # "what will it be in 2030?" of the growth outlook
+        # An outlook is about the coming years ("over the next few years"); a later year named
+        # ("what will it be in 2030?") asks a forecast the guide does not make.
+        if (covered or topic) in lexicon.GAP_COVERED_BY.values() and names_later_year(_asking(low) or low):
+            return lexicon.FORECASTS, covered or topic
         if roles and covered in self.roles[roles[0]].sections:
             return None, covered
         if covered and not roles and any(covered in f.sections for f in self.roles.values()):

@@ -248,7 +248,7 @@ def test_future_pay_is_not_in_the_guide_and_todays_estimates_are_given(reader, r
     assert_grounded(result)
 
 
-@pytest.mark.parametrize("question", ["and by 2031?", "what about in like ten years"])
+@pytest.mark.parametrize("question", ["and by 2031?", "what about in 2030"])
 def test_an_outlook_asked_for_a_later_year_is_no_forecast_the_guide_makes(reader, roles, question) -> None:
     history = [{"role": "user", "content": "is mlops a growing field? how's the job outlook"},
                {"role": "assistant", "content": "..."}]
@@ -258,6 +258,12 @@ def test_an_outlook_asked_for_a_later_year_is_no_forecast_the_guide_makes(reader
     assert result.declined and result.reason == "not_in_guide" and "forecasts for later years" in result.text
     assert "shortage of qualified practitioners" in result.text  # what it says of now, cited
     assert_grounded(result)
+
+
+def test_an_outlook_over_the_coming_years_is_the_guides_outlook(reader, roles) -> None:
+    result = answer(reader, roles, "how's the job outlook for mlops over the next few years?")
+
+    assert not result.declined and "shortage of qualified practitioners" in result.text
 
 
 def test_a_listed_only_track_says_the_guide_has_no_profile(reader, roles) -> None:
