@@ -225,11 +225,12 @@ def _told(text: str) -> str:
     """What the person tells of themselves: the text without the clauses that ask ("which roles
     does the guide point people like me to?" says nothing about working with people)."""
     clauses = re.split(r"(?<=[.!?;,])\s+", text)
-    return " ".join(c for c in clauses if not (c.rstrip().endswith("?") and _ASKING.match(c)))
+    return " ".join(c for c in clauses if not (c.rstrip().endswith("?") and _asks(c)))
 
 
-_ASKING = re.compile(r"\s*(?:and\s+|so\s+)?(?:what|what's|whats|which|how|why|where|who|whom|do|does|is|are|"
-                     r"can|could|should|would|will)\b", re.I)
+def _asks(clause: str) -> bool:
+    """A clause that asks: an open question or a yes/no question."""
+    return bool(phrasing.OPEN_QUESTION.match(clause) or phrasing.YES_NO.match(clause))
 
 
 def _describes_self(text: str) -> bool:
