@@ -169,7 +169,9 @@ GAP_TOPICS: dict[str, tuple[str, ...]] = {
     "universities, bootcamps and courses": ("which university", "which universities", "best university",
                                             "best universities", "bootcamp", "bootcamps", "which course",
                                             "best course", "best courses", "online course", "online courses",
-                                            "which school", "best school"),
+                                            "which school", "best school",
+                                            # the course platforms, none of which the guide names
+                                            "coursera", "udemy", "edx", "datacamp", "udacity", "mooc", "moocs"),
     "grades": ("gpa", "grades", "grade point", "first-class degree", "2:1"),
     "whether AI will replace jobs": ("take my job", "take our jobs", "take jobs", "replace my job", "replace me",
                                      "replaced by ai", "automate my job", "automated away", "steal my job", "get automated",

@@ -517,6 +517,7 @@ def test_a_follow_up_naming_a_region_still_continues(reader, follow_up, region) 
     ("does google hire prompt engineers?", "hiring at particular employers"),
     ("is a data scientist happier than an ml engineer", "job satisfaction"),
     ("which bootcamp should i do to become a data scientist", "universities, bootcamps and courses"),
+    ("is edx or datacamp better value for learning ml", "universities, bootcamps and courses"),
     ("what gpa do i need for a research job", "grades"),
     ("is AI going to take my job?", "whether AI will replace jobs"),
     ("is the data science job market saturated?", "hiring demand"),
