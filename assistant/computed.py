@@ -269,12 +269,14 @@ def roles_needing(skill: str, roles: Mapping[str, RoleFacts]) -> Computed | None
 def guide_silence(reading: Reading, facts: list[RoleFacts], roles: Mapping[str, RoleFacts]) -> Computed | None:
     """What the guide does not give, said plainly with what it gives nearest."""
     listed = [f for f in facts if not f.detailed]
-    if listed and len(facts) == 1 and (reading.topic in PROFILE_TOPICS or reading.topic in {None, "summary"}):
-        f = listed[0]
+    if listed and len(listed) == len(facts) and (reading.topic in PROFILE_TOPICS or reading.topic in {None, "summary"}):
         src = Sources()
-        ref = src.cite(f, LISTED_SECTION)
-        return Computed(f"The guide lists the {f.title} as one of its career tracks but gives no detailed profile "
-                        f"for it: no day-to-day tasks, skills or salary figures {ref}.", src.items,
+        ref = src.cite(listed[0], LISTED_SECTION)  # the one list that names them all
+        names, them = (f"the {listed[0].title}", "it") if len(listed) == 1 \
+            else (" and the ".join(f.title for f in listed).join(("the ", "")), "them")
+        tracks = "one of its career tracks" if len(listed) == 1 else "career tracks"
+        return Computed(f"The guide lists {names} as {tracks} but gives no detailed profile "
+                        f"for {them}: no day-to-day tasks, skills or salary figures {ref}.", src.items,
                         declined=True, reason="not_in_guide")
     if reading.unprofiled and not facts:
         names = " and ".join(reading.unprofiled)

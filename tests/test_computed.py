@@ -273,6 +273,13 @@ def test_a_listed_only_track_says_the_guide_has_no_profile(reader, roles) -> Non
     assert "£" not in result.text
 
 
+def test_comparing_listed_only_tracks_says_the_guide_has_no_profile_for_either(reader, roles) -> None:
+    result = answer(reader, roles, "computer vision engineer vs nlp engineer, which pays more in the uk?")
+
+    assert result.declined and result.reason == "not_in_guide" and "no detailed profile for them" in result.text
+    assert "Computer Vision Engineer and the NLP" in result.text and "£" not in result.text
+
+
 def test_a_follow_up_about_a_region_the_role_lacks_is_not_another_roles_figure(reader, roles) -> None:
     history = [{"role": "user", "content": "mlops pay in the uk?"}, {"role": "assistant", "content": "..."}]
 
