@@ -48,6 +48,8 @@ def test_a_message_splits_after_each_question_and_before_and_plus_a_question_wor
     ("mlops = ? explain like im 5 what that job even is", 1),
     ("cool, can you write me a poem about it", 1),
     ("thanks! how much do data scientists make in the uk?", 1),
+    ("how much does a plumber earn in the us? pay range please", 1),
+    ("how much does a plumber earn in the us? and which ai role pays best?", 2),
 ])
 def test_only_pieces_that_ask_something_new_are_separate_questions(reader, text, count) -> None:
     assert len(questions_in(text, [], reader.read)) == count
