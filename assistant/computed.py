@@ -19,6 +19,7 @@ from assistant.contrasts import (
     on_side,
     quiz_condition,
     quiz_ref,
+    quiz_set_aside,
     rank_on_quiz,
     what_the_quiz_asks,
 )
@@ -191,9 +192,11 @@ def rank_salaries(reading: Reading, roles: Mapping[str, RoleFacts]) -> Computed:
     end = ranked_end(reading)
     sign = 1 if low_first else -1
     parts = []
-    condition = quiz_condition(reading.text, roles)  # "...where i don't have to write code": the quiz's No side
+    aside = quiz_set_aside(reading.text, roles)  # "if we ignore research": its Yes side left out
+    condition = None if aside else quiz_condition(reading.text, roles)  # "...where i don't have to write code"
     among = on_side(*condition) if condition else {f.title: None for f in roles.values()}
-    among = {t: track for t, track in among.items() if t not in reading.set_aside}  # "leaving out the research roles"
+    left_out = set(reading.set_aside) | set(on_side(aside, True) if aside else ())
+    among = {t: track for t, track in among.items() if t not in left_out}  # "leaving out the research roles"
     if condition and not among:  # the condition named the roles set aside ("the research roles (RS + safety)")
         condition, among = None, {f.title: None for f in roles.values() if f.title not in reading.set_aside}
     if condition:
@@ -219,8 +222,11 @@ def rank_salaries(reading: Reading, roles: Mapping[str, RoleFacts]) -> Computed:
         return Computed(f"The guide gives no salary figures for any role in {where}.", src.items,
                         declined=True, reason="not_in_guide")
     order = f"by the {'bottom' if end == 'low' else 'top'} of each range, {'lowest' if low_first else 'highest'} first"
-    if reading.set_aside:
-        order += f", leaving out the {' and the '.join(reading.set_aside)}"
+    if reading.set_aside or aside:
+        order += f", leaving out the {' and the '.join(t for t in roles if t in left_out)}"
+    if aside:
+        order += (f" (the roles the guide's quiz points to when you answer Yes to \"{aside.text}\" "
+                  f"{quiz_ref(src, roles, aside)})")
     return Computed(f"Ranked {order}, using the guide's 2026 salary estimates:\n\n" + "\n\n".join(parts),
                     src.items)
 

@@ -109,6 +109,17 @@ def quiz_condition(text: str, roles: Mapping[str, RoleFacts]) -> tuple[Question,
     return next(q for q in QUESTIONS if q.key == key), not refused
 
 
+def quiz_set_aside(text: str, roles: Mapping[str, RoleFacts]) -> Question | None:
+    """The quiz question whose subject `text` sets aside ("if we ignore research, ...", "research
+    aside"): the roles its Yes side points to are left out, the rest stay (not only its No side)."""
+    low = without_role_names(text.lower(), roles.values())
+    hits = {key for key, words in lexicon.QUIZ_DIMENSION_WORDS.items() if any(phrasing.ruled_out(low, w) for w in words)}
+    if len(hits) != 1:
+        return None
+    key = hits.pop()
+    return next(q for q in QUESTIONS if q.key == key)
+
+
 def on_side(question: Question, yes: bool) -> dict[str, str | None]:
     """The guide's roles an answer to `question` points to, each with the track it names
     ("Ethics/Safety (policy track)": "policy"), or None for the whole role."""

@@ -316,7 +316,7 @@ JOB_LINK_WORDS = frozenset({"a", "an", "the", "as", "be", "become", "being", "be
 # "any role other than ...").
 SET_ASIDE = ("not a", "not an", "n't a", "n't an", "other than", "besides", "except", "apart from", "aside from",
              "rather than being a", "no longer a", "leaving out", "leave out", "excluding", "exclude", "not counting",
-             "not including", "ignoring", "minus")
+             "not including", "ignore", "ignoring", "disregard", "disregarding", "minus")
 # Words that dismiss a topic for now ("forget money for a sec", "never mind the pay").
 DISMISS = ("forget", "forget about", "never mind", "nevermind", "enough about", "enough of", "putting aside",
            "leaving aside", "setting aside", "skip")

@@ -149,6 +149,8 @@ def ruled_out(low: str, word: str) -> bool:
     does not pay well")."""
     if re.search(rf"\bnot\s+(?:the\s+|about\s+(?:the\s+)?)?{re.escape(word)}(?=\s*(?:[,.;!?]|$|\bbut\b))", low):
         return True
+    if re.search(rf"(?<![\w-]){re.escape(word)}\s+aside\b", low):
+        return True  # "money aside, ...", "research aside"
     return bool(re.search(rf"{_set_aside_topic().pattern}\s+(?:about\s+)?(?:the\s+|my\s+|your\s+|their\s+)?"
                           rf"{re.escape(word)}(?![\w-])", low))
 

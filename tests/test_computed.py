@@ -565,6 +565,18 @@ def test_a_pay_ranking_with_a_condition_the_quiz_asks_ranks_only_that_side(reade
     assert_grounded(result)
 
 
+@pytest.mark.parametrize("question", ["if we ignore research, whats the best paid ai role in the uk?",
+                                      "research aside, which ai job pays the most in the uk"])
+def test_a_pay_ranking_that_sets_a_quiz_subject_aside_leaves_out_only_its_yes_side(reader, roles, question) -> None:
+    result = answer(reader, roles, question)
+
+    top = next(line for line in result.text.splitlines() if line.startswith("1. "))
+    assert "AI Product Manager: £70,000 – £150,000" in top and "quiz" in result.text
+    assert "Research Scientist:" not in result.text and "Safety & Ethics Researcher:" not in result.text
+    assert "Prompt Engineer / AI Solutions Specialist:" in result.text  # on neither side: it stays
+    assert_grounded(result)
+
+
 def test_a_comparison_on_a_quiz_question_the_quiz_places_one_side_of_uses_the_profiles_lines(reader, roles) -> None:
     result = answer(reader, roles, "data science vs ai product management - which one involves more actual coding?")
 

@@ -681,6 +681,7 @@ def test_a_topic_named_outright_and_not_ruled_out_comes_before_a_section_only_th
 @pytest.mark.parametrize(("question", "topic"), [
     ("enough about salaries - what do data scientists actually do every day?", "tasks"),
     ("putting the money aside for now... ok skip the pay, who is mlops a good fit for?", "suits"),
+    ("pay aside, what does an ml engineer actually do all week?", "tasks"),
     ("forget about the pay: how do i break into data science", "break_in"),
     ("ok now the pay: how much do data scientists earn?", "salary"),
 ])
