@@ -45,7 +45,7 @@ ABBREVIATIONS: dict[str, str] = {
     "k8s": "kubernetes", "eng": "engineer", "engs": "engineers", "engr": "engineer", "sci": "scientist", "mgr": "manager",
     "yr": "year", "yrs": "years", "ppl": "people", "ur": "your", "plz": "please", "pls": "please",
     "ds": "data scientist", "mle": "machine learning engineer", "mles": "machine learning engineers",
-    "cert": "certificate", "certs": "certificates",
+    "cert": "certificate", "certs": "certificates", "stats": "statistics",
 }
 
 # What a question asks about, by the words people use (a guide section each).

@@ -295,6 +295,8 @@ class QuestionReader(Conversation):
     def _gap(self, low: str, topic: str | None, roles: tuple[str, ...]) -> tuple[str | None, str | None]:
         """The guide's gap the question asks about, and its topic: a role's own section covering it (MLOps's "Growth outlook")."""
         gap = gap_in(low, topic, [r for n in roles for r in self.roles[n].salaries])
+        if gap and topic == "skills" and self._names_a_skill(low, gap, roles):
+            gap = None  # "which one's more stats heavy?": statistics is a skill the guide lists
         covered = lexicon.GAP_COVERED_BY.get(gap or "")
         # An outlook is about the coming years ("over the next few years"); a later year named
         # ("what will it be in 2030?") asks a forecast the guide does not make.
@@ -305,6 +307,12 @@ class QuestionReader(Conversation):
         if covered and not roles and any(covered in f.sections for f in self.roles.values()):
             return None, covered  # "which role is most in demand?": the roles' own sections on it
         return gap, topic
+
+    def _names_a_skill(self, low: str, gap: str, roles: tuple[str, ...]) -> bool:
+        """Is every word by which `low` names `gap` in the roles' skill lines (any role's when none is named)?"""
+        words = phrasing.found(low, lexicon.GAP_TOPICS.get(gap, ()))
+        skills = " ".join(s.lower() for n in (roles or tuple(self.roles)) for s in self.roles[n].skills)
+        return bool(words) and all(re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", skills) for w in words)
 
     def _unmentioned(self, raw: str, low: str, roles: tuple[str, ...]) -> str | None:
         """The requirement a yes/no question asks about when it is a name (no English word: an MBA,

@@ -526,6 +526,13 @@ def test_what_the_guide_does_not_break_down_is_a_gap(reader, question, gap) -> N
     assert reader.read(question).gap == gap
 
 
+def test_a_gap_word_that_is_a_skill_the_guide_lists_asks_the_skills(reader) -> None:
+    reading = reader.read("data science vs mlops skills: which one is more stats heavy?")
+
+    assert reading.gap is None and reading.topic == "skills"
+    assert reader.read("what percentage of data scientists use statistics?").gap == "shares and statistics"
+
+
 def test_a_gap_a_roles_own_section_covers_is_that_section(reader) -> None:
     reading = reader.read("is the mlops job market saturated at this point?")
 
