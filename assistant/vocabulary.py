@@ -14,6 +14,8 @@ from core.embeddings import english_words
 
 # How close an unknown word must be to a guide word to be taken for a typo of it.
 FUZZY_CUTOFF = 0.84
+# Two names offered as a choice: "pinecone or weaviate", "chatgpt vs. claude".
+_CHOICE = re.compile(r"(?<![\w-])([a-z][a-z0-9]{3,})\s+(?:or|vs\.?|versus)\s+([a-z][a-z0-9]{3,})(?![\w-])")
 
 
 class GuideWords:
@@ -37,6 +39,15 @@ class GuideWords:
         if not self._roots:
             self._roots = frozenset(phrasing.root(w) for w in self.known)
         return any(w in self.known or w in lexicon.REGION_WORDS or phrasing.root(w) in self._roots for w in words)
+
+    def unknown_choice(self, low: str) -> tuple[str, ...]:
+        """The names offered as a choice ("pinecone or weaviate?", "qdrant vs milvus") when neither
+        is a word of the guide or of English: products the guide does not cover."""
+        for m in _CHOICE.finditer(low):
+            names = m.groups()
+            if not self.knows_any(names) and not any(w in english_words() for w in names):
+                return names
+        return ()
 
     def fix_typos(self, text: str) -> str:
         """`text` with words the guide does not know replaced by the close guide word ("salry")."""

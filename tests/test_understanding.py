@@ -526,6 +526,14 @@ def test_what_the_guide_does_not_break_down_is_a_gap(reader, question, gap) -> N
     assert reader.read(question).gap == gap
 
 
+def test_a_choice_between_products_the_guide_never_names_is_out_of_scope(reader) -> None:
+    reading = reader.read("best vector db for a side project: qdrant or milvus?")
+
+    assert reading.kind == "out_of_scope" and reading.foreign == ("qdrant", "milvus")
+    assert reader.read("pytorch or tensorflow, which should i learn first?").kind != "out_of_scope"  # the guide's
+    assert reader.read("should an ml engineer pick qdrant or milvus?").kind != "out_of_scope"  # a role's tools
+
+
 def test_a_gap_word_that_is_a_skill_the_guide_lists_asks_the_skills(reader) -> None:
     reading = reader.read("data science vs mlops skills: which one is more stats heavy?")
 
