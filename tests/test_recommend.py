@@ -321,6 +321,14 @@ def test_not_coding_written_without_an_apostrophe_is_still_a_no(text):
     assert answers_from_description(text, chat).code is False
 
 
+@pytest.mark.parametrize("text", ["im a nurse who cares about patient data. is there a path for me or is it all developers",
+                                  "I'm a teacher. Do you think AI is only for programmers?"])
+def test_a_background_named_in_the_asking_is_not_the_persons(text):
+    chat = FakeListChatModel(responses=['{"code": null, "research": null, "stakeholders": null, "background": null}'])
+
+    assert answers_from_description(text, chat).background != "software engineer"
+
+
 @pytest.mark.parametrize(
     "question", ["How do I break into ML engineering?", "Which AI role would suit me?", "I love coding. What fits?"]
 )
