@@ -832,3 +832,10 @@ def test_a_short_form_the_guide_spells_out_is_named_but_not_when_the_assistant_i
 ])
 def test_a_range_end_of_compared_roles_in_a_pay_region_is_their_pay(reader, question, topic) -> None:
     assert reader.read(question).topic == topic
+
+
+@pytest.mark.parametrize("question", ["what are the key skills to learn no matter which ai role i go for?",
+                                      "what are the typical salaries of the ai roles i could pick from?"])
+def test_a_question_opening_on_a_qualified_topic_asks_that_topic_not_for_a_path(reader, question) -> None:
+    assert reader.read(question).kind != "path_request"
+    assert reader.read("physics phd student here, which ai job fits me?").kind == "path_request"
