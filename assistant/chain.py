@@ -103,7 +103,7 @@ class Assistant:
         """Route a question: declines and computed answers at once, path requests to the cards,
         lesson requests to the plan, the rest to the guide's passages."""
         started = time.perf_counter()
-        question = strip_overrides(self.clean_question(question))
+        question = phrasing.without_answer_form(strip_overrides(self.clean_question(question)))
         if not question:
             yield self._final(prompts.DECLINE_META, [], started, declined=True, mode="declined", query="",
                               reason="meta")

@@ -42,6 +42,17 @@ TAG_QUESTION = re.compile(r"(?:,|\s)\s*(?:right|correct|true|yeah|yes|no|innit|o
 OPEN_QUESTION = re.compile(r"^\s*(?:and\s+|so\s+|also\s+)?(?:what|what's|whats|which|how|why|where|who|whom)\b", re.I)
 # A short label before a colon that opens a sentence ("quick one: ", "real talk - "): it frames the question.
 PREFACE = re.compile(r"^\s*(?:[\w']+\s+){0,3}[\w']+\s*(?::|\s-)\s+(?=\S)")
+# A closing request for the answer's form ("...? yes or no", "short answer pls"): how to answer, not what.
+ANSWER_FORM = re.compile(r"(?<=[?.!,])\s*(?:(?:just|pls|please)\s+)?(?:(?:a\s+)?(?:yes\s+or\s+no|yes/no|y/n)|"
+                         r"(?:a\s+)?(?:short|quick|brief|one[\s-]word)\s+answer|in one word|briefly|tl;?dr)"
+                         r"(?:\s+(?:pls|please|thx|thanks))?\s*[?.!]*\s*$", re.I)
+
+
+def without_answer_form(question: str) -> str:
+    """`question` without a closing request for the answer's form (the question itself when that is all)."""
+    return ANSWER_FORM.sub("", question).strip() or question
+
+
 # "can you give me an overview": a request to the assistant, not a yes/no question.
 REQUEST = re.compile(r"^\s*(can|could|would|will)\s+(you|u)\s+(please\s+)?(give|tell|show|list|explain|describe|"
                      r"summari[sz]e|walk|outline|share|recommend|suggest|help|break|compare|point|name)\b", re.I)
