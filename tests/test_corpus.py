@@ -253,31 +253,96 @@ def test_no_invented_numbers(guide):
 
 def test_role_files_keep_the_guide_terms(guide):
     """Our wording may differ, the guide's terms may not: a user who asks about "monitoring"
-    or "scalability" must find the word the guide uses in the role's file. Every long word of
-    the guide's role bullets (verbs in -ing aside) appears, by its first six letters."""
+    or "scalability" must find the word the guide uses in the role's file, in the guide's own
+    form ("reliability", not "reliable"; "framework", not "frameworks"). Every long word of
+    the guide's role bullets (verbs in -ing aside) appears there as the same whole word."""
     by_role = files_by_role()
     for role, text in guide_roles(guide).items():
         name, body = by_role[role]
-        have = {w[:6] for w in words(body)}
+        have = set(words(body))
         for line in re.findall(r"^- (.+)$", text, re.M):
-            lost = [w for w in words(line) if len(w) >= 8 and not w.endswith("ing") and w[:6] not in have]
+            lost = [w for w in words(line) if len(w) >= 8 and not w.endswith("ing") and w not in have]
             assert not lost, f"{name} lost the guide's term(s) {lost} (from {line!r})"
+
+
+def role_sections(body: str) -> dict[str, str]:
+    """Lower-cased `##` heading -> its text, for one role file."""
+    found = re.findall(r"^## (.+?)\n(.*?)(?=^## |\Z)", "\n" + body, re.M | re.S)
+    return {heading.strip().lower(): text for heading, text in found}
+
+
+def guide_prose(role_text: str) -> list[tuple[str, str]]:
+    """(label, line) for the guide's labelled prose of a role ("**Who it suits**: ..."),
+    with the label lower-cased and "the role" named by our section for it, "summary"."""
+    out = []
+    for label, line in re.findall(r"^\*\*([^*]+?):?\*\*:? (.+)$", role_text, re.M):
+        label = label.strip().rstrip(":").lower()
+        out.append(("summary" if label == "the role" else label, line))
+    return out
 
 
 def test_role_sections_keep_the_guide_terms_of_their_prose(guide):
     """The same for the guide's labelled prose ("Who it suits", "The role", notes), section by
     section: "communicate findings" must stay in the Who it suits section, not only in Skills.
-    Long words (verbs in -ing and adverbs aside) appear there by their first six letters."""
+    Long words (verbs in -ing and adverbs aside) appear there as the same whole word:
+    "investigation", not "investigating"; "storytellers", not "storyteller"."""
     by_role = files_by_role()
     for role, text in guide_roles(guide).items():
         name, body = by_role[role]
-        sections = {h.strip().lower(): b for h, b in re.findall(r"^## (.+?)\n(.*?)(?=^## |\Z)", "\n" + body, re.M | re.S)}
-        for label, line in re.findall(r"^\*\*([^*]+?):?\*\*:? (.+)$", text, re.M):
-            label = label.strip().rstrip(":").lower()
+        sections = role_sections(body)
+        for label, line in guide_prose(text):
             if label.startswith(("salary", "skills")):
                 continue  # figures and bullets: the tests above
-            section = sections.get("summary" if label == "the role" else label)
+            section = sections.get(label)
             assert section is not None, f"{name} has no section for the guide's {label!r}"
-            have = {w[:6] for w in words(section)}
-            lost = [w for w in words(line) if len(w) >= 8 and not w.endswith(("ing", "ly")) and w[:6] not in have]
+            have = set(words(section))
+            lost = [w for w in words(line) if len(w) >= 8 and not w.endswith(("ing", "ly")) and w not in have]
             assert not lost, f"{name} / {label} lost the guide's term(s) {lost} (from {line!r})"
+
+
+# Function words, and the contractions of them the guide uses ("don't", "they're"), as
+# words() spells them: a two-word run with one of these in it is grammar, not a phrase.
+STOPWORDS = frozenset(
+    [
+        "about", "above", "after", "again", "also", "although", "among", "because", "been", "before",
+        "being", "below", "between", "beyond", "both", "could", "does", "doing", "down", "during",
+        "each", "either", "else", "even", "ever", "every", "from", "further", "have", "having", "here",
+        "into", "itself", "just", "many", "more", "most", "much", "must", "once", "often", "only",
+        "other", "others", "over", "rather", "same", "should", "some", "such", "than", "that", "their",
+        "them", "then", "there", "these", "they", "this", "those", "though", "through", "under",
+        "until", "upon", "very", "well", "were", "what", "when", "where", "whether", "which", "while",
+        "whom", "whose", "will", "with", "within", "without", "would", "your", "yours", "arent",
+        "didnt", "doesnt", "dont", "isnt", "theyre", "thats", "whats", "whove", "youre", "youve", "wont",
+    ]
+)
+
+
+def phrase_pairs(line: str) -> list[str]:
+    """The guide's short phrases in a line: every two-word run inside one clause (no
+    punctuation between) whose words both have four letters or more and are neither
+    function words nor adverbs in -ly ("business decisions", "hardest open", "open problems")."""
+    pairs = []
+    for clause in re.split(r"[.,;:!?()\[\]—–]", line):
+        ws = words(clause)
+        pairs += [
+            f"{a} {b}"
+            for a, b in zip(ws, ws[1:], strict=False)
+            if all(len(w) >= 4 and w not in STOPWORDS and not w.endswith("ly") for w in (a, b))
+        ]
+    return pairs
+
+
+def test_role_sections_keep_the_guide_phrases_of_who_it_suits_and_the_role(guide):
+    """Beyond single words, the short phrases of the guide's "The role" and "Who it suits"
+    lines stay together in our matching section: "technical background", "open problems",
+    "AI-powered workflows", not "background mixing business and technical experience"."""
+    by_role = files_by_role()
+    for role, text in guide_roles(guide).items():
+        name, body = by_role[role]
+        sections = role_sections(body)
+        for label, line in guide_prose(text):
+            if label not in ("summary", "who it suits"):
+                continue
+            have = f" {' '.join(words(sections.get(label, '')))} "
+            lost = [pair for pair in phrase_pairs(line) if f" {pair} " not in have]
+            assert not lost, f"{name} / {label} lost the guide's phrase(s) {lost} (from {line!r})"
