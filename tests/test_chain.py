@@ -982,7 +982,7 @@ def test_a_message_asking_two_things_gets_both_answered_with_their_own_citations
     result = make_assistant(model, yes_no_answers="quote").answer(
         "How much do AI product managers get paid in the US, and do they have to write code themselves?")
 
-    assert "$140,000" in result.answer and "not write" in result.answer and not result.declined
+    assert "$140,000" in result.answer and "write the code" in result.answer and not result.declined
     assert model.prompts == []  # the pay is computed and the yes/no quoted
     for line, n in re.findall(r"^> (.+) \[(\d+)\]$", result.answer, re.M):  # quotes are the AI PM's own
         source = result.sources[int(n) - 1]

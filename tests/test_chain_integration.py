@@ -85,7 +85,7 @@ def test_a_why_question_is_answered_by_the_model_from_the_guide(model_events: li
     assert unsupported_figures(result.answer, texts(result)) == []
 
 
-@pytest.mark.parametrize(("question", "deciding"), [(PM_CODE, "does not write code"), (PHD, "without a PhD")])
+@pytest.mark.parametrize(("question", "deciding"), [(PM_CODE, "don't write the code"), (PHD, "without a PhD")])
 def test_a_yes_no_question_quotes_the_guides_deciding_line(assistant: Assistant, question: str,
                                                            deciding: str) -> None:
     result = assistant.answer(question)
@@ -176,7 +176,7 @@ def test_how_two_roles_differ_is_the_guides_own_words_not_the_models(assistant: 
 def test_a_message_asking_two_things_answers_both_from_the_guide(assistant: Assistant) -> None:
     result = assistant.answer("how much do ai product managers get paid in the us, and do they have to write code?")
 
-    assert "$140,000 – $280,000" in result.answer and "not write" in result.answer and not result.declined
+    assert "$140,000 – $280,000" in result.answer and re.search(r"(?:not|n't) write", result.answer) and not result.declined
     assert unsupported_figures(result.answer, texts(result)) == []
     for line, n in re.findall(r"^> (.+) \[(\d+)\]$", result.answer, re.M):  # quotes are the AI PM's or the guide's
         assert line in result.sources[int(n) - 1]["text"]

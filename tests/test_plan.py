@@ -268,3 +268,15 @@ def test_ingest_library_cli_adds_the_library_without_reindexing_the_guide(run_cl
     assert "added 5, updated 0, unchanged 0, removed 0" in out.stdout
     again = run_cli("ingest", "--library", LIBRARY, "--quiet", env=HERE)
     assert "added 0, updated 0, unchanged 5, removed 0 files; embedded 0 chunks" in again.stdout
+
+
+def test_every_plan_label_names_a_skill_bullet_of_its_role() -> None:
+    """The plan eval's labels follow the corpus: a reworded bullet must take its label with it."""
+    from assistant.roles import load_roles
+
+    roles = load_roles(REPO / "corpus")
+    for line in (REPO / "evals" / "datasets" / "plan_labels.jsonl").read_text(encoding="utf-8").splitlines():
+        label = json.loads(line)
+        facts = roles[label["role"]]
+        bullets = {*facts.skills, *(s for track in facts.skill_tracks.values() for s in track)}
+        assert label["skill"] in bullets, f"{label['role']}: {label['skill']!r} is no skill bullet of the corpus"
