@@ -192,7 +192,7 @@ def rank_salaries(reading: Reading, roles: Mapping[str, RoleFacts]) -> Computed:
     end = ranked_end(reading)
     sign = 1 if low_first else -1
     parts = []
-    aside = quiz_set_aside(reading.text, roles)  # "if we ignore research": its Yes side left out
+    aside = quiz_set_aside(reading.text, roles)  # "ignoring research, ...": its Yes side left out
     condition = None if aside else quiz_condition(reading.text, roles)  # "...where i don't have to write code"
     among = on_side(*condition) if condition else {f.title: None for f in roles.values()}
     left_out = set(reading.set_aside) | set(on_side(aside, True) if aside else ())

@@ -110,7 +110,7 @@ def quiz_condition(text: str, roles: Mapping[str, RoleFacts]) -> tuple[Question,
 
 
 def quiz_set_aside(text: str, roles: Mapping[str, RoleFacts]) -> Question | None:
-    """The quiz question whose subject `text` sets aside ("if we ignore research, ...", "research
+    """The quiz question whose subject `text` sets aside ("ignoring research, ...", "research
     aside"): the roles its Yes side points to are left out, the rest stay (not only its No side)."""
     low = without_role_names(text.lower(), roles.values())
     hits = {key for key, words in lexicon.QUIZ_DIMENSION_WORDS.items() if any(phrasing.ruled_out(low, w) for w in words)}

@@ -82,7 +82,7 @@ def questions_in(text: str, history: Sequence[dict], read: Callable[[str, list[d
 def _same_ask(reading: Reading, last: Reading) -> bool:
     if reading.kind in {"general", "role_fact"} and reading.topic == last.topic \
             and not (reading.roles or reading.region or reading.place or reading.yes_no):
-        return True  # "how much does a dentist make in the uk? salary range pls": the topic again, of no one new
+        return True  # "what does a plumber earn in the us? pay range please": the topic again, of no one new
     return (reading.kind, reading.topic, reading.yes_no, reading.region or last.region, reading.place) == \
         (last.kind, last.topic, last.yes_no, last.region, last.place)
 

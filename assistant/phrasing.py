@@ -231,7 +231,7 @@ def asks_about_a_topic(low: str) -> bool:
     if low.startswith("how much"):
         return True
     words = [w for w in WORD.findall(low)[:5] if w not in OPENING_FILLER]
-    # one qualifier may come first ("what are the core skills..."), not a role's or the AI's ("which ai role")
+    # one qualifier may come first ("what are the key skills..."), not a role's or the AI's ("which ai role")
     qualified = OPEN_QUESTION.match(low) and words and words[0] not in {*lexicon.RANK_SUBJECT, "ai", "ml"}
     opening = words[:2] if qualified else words[:1]
     return any(w in lexicon.TOPIC_WORDS[t] for w in opening for t in ("salary", "skills", "tasks"))

@@ -150,7 +150,7 @@ class QuestionReader(Conversation):
         chores = [c for c in phrasing.found(asked, lexicon.CHORES) if (not (roles or yes_no) or phrasing.asked_of_me(low, c))
                   and not phrasing.refused(asked, c)]
         chores += phrasing.found(asked, lexicon.OFF_SUBJECTS) + phrasing.found(asked, lexicon.PRODUCTS) \
-            + list(() if roles else self.words.unknown_choice(asked))  # "pinecone or weaviate?"
+            + list(() if roles else self.words.unknown_choice(asked))  # "qdrant or milvus?"
         chores += [a for a in [phrasing.artefact_asked(low)] if a]
         jobs = [j for j in self._other_jobs(text, tuple(r.title for r in named)) if not self._heads_a_section(j)]
         own = tuple(j for j in jobs if phrasing.held_by_the_asker(low, j))  # their background, not the subject
@@ -297,7 +297,7 @@ class QuestionReader(Conversation):
         """The guide's gap the question asks about, and its topic: a role's own section covering it (MLOps's "Growth outlook")."""
         gap = gap_in(low, topic, [r for n in roles for r in self.roles[n].salaries])
         if gap and topic == "skills" and self._names_a_skill(low, gap, roles):
-            gap = None  # "which one's more stats heavy?": statistics is a skill the guide lists
+            gap = None  # "which is more stats-heavy?": statistics is a skill the guide lists
         covered = lexicon.GAP_COVERED_BY.get(gap or "")
         # An outlook is about the coming years ("over the next few years"); a later year named
         # ("what will it be in 2030?") asks a forecast the guide does not make.

@@ -14,7 +14,7 @@ from core.embeddings import english_words
 
 # How close an unknown word must be to a guide word to be taken for a typo of it.
 FUZZY_CUTOFF = 0.84
-# Two names offered as a choice: "pinecone or weaviate", "chatgpt vs. claude".
+# Two names offered as a choice: "qdrant or milvus", "jira vs. asana".
 _CHOICE = re.compile(r"(?<![\w-])([a-z][a-z0-9]{3,})\s+(?:or|vs\.?|versus)\s+([a-z][a-z0-9]{3,})(?![\w-])")
 
 
@@ -41,7 +41,7 @@ class GuideWords:
         return any(w in self.known or w in lexicon.REGION_WORDS or phrasing.root(w) in self._roots for w in words)
 
     def unknown_choice(self, low: str) -> tuple[str, ...]:
-        """The names offered as a choice ("pinecone or weaviate?", "qdrant vs milvus") when neither
+        """The names offered as a choice ("qdrant or milvus?", "jira vs asana") when neither
         is a word of the guide or of English: products the guide does not cover."""
         for m in _CHOICE.finditer(low):
             names = m.groups()

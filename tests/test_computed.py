@@ -274,10 +274,10 @@ def test_a_listed_only_track_says_the_guide_has_no_profile(reader, roles) -> Non
 
 
 def test_comparing_listed_only_tracks_says_the_guide_has_no_profile_for_either(reader, roles) -> None:
-    result = answer(reader, roles, "computer vision engineer vs nlp engineer, which pays more in the uk?")
+    result = answer(reader, roles, "nlp engineer or computer vision engineer: who earns more in the us?")
 
     assert result.declined and result.reason == "not_in_guide" and "no detailed profile for them" in result.text
-    assert "Computer Vision Engineer and the NLP" in result.text and "£" not in result.text
+    assert "Computer Vision Engineer" in result.text and "NLP / LLM Engineer" in result.text and "$" not in result.text
 
 
 def test_a_follow_up_about_a_region_the_role_lacks_is_not_another_roles_figure(reader, roles) -> None:
@@ -565,7 +565,7 @@ def test_a_pay_ranking_with_a_condition_the_quiz_asks_ranks_only_that_side(reade
     assert_grounded(result)
 
 
-@pytest.mark.parametrize("question", ["if we ignore research, whats the best paid ai role in the uk?",
+@pytest.mark.parametrize("question", ["ignoring research, which ai role pays the most in the uk?",
                                       "research aside, which ai job pays the most in the uk"])
 def test_a_pay_ranking_that_sets_a_quiz_subject_aside_leaves_out_only_its_yes_side(reader, roles, question) -> None:
     result = answer(reader, roles, question)

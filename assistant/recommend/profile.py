@@ -197,7 +197,7 @@ def answers_from_description(text: str, chat_model: BaseChatModel | None, embedd
     for key, found in keyword.items():
         guess = getattr(model, key) if model and _TOPIC_CUES[key].search(_told(text)) else None
         values[key] = found if found is not None else guess
-    background = parse_background(_told(text) or text)  # not "...or is it all engineers"
+    background = parse_background(_told(text) or text)  # not "...or is it only for developers"
     if background == "other" and model and model.background and _describes_self(text):
         guess = model.background.strip().lower()
         guess = guess if guess in BACKGROUND_KEYS else parse_background(guess)
@@ -225,7 +225,7 @@ def _told(text: str) -> str:
     """What the person tells of themselves: the text without the clauses that ask ("which roles
     does the guide point people like me to?" says nothing about working with people)."""
     clauses = re.split(r"(?<=[.!?;,])\s+", text.strip())
-    # the last clause asks without its "?" too ("... is there a path for me or is it all engineers")
+    # the last clause asks without its "?" too ("... is there room for me or is it only for developers")
     return " ".join(c for n, c in enumerate(clauses, start=1)
                     if not ((c.rstrip().endswith("?") or n == len(clauses)) and _asks(c)))
 
