@@ -60,8 +60,8 @@ TOPIC_WORDS: dict[str, tuple[str, ...]] = {
                "stack", "technologies", "tech", "languages", "study", "prerequisites", "phd", "degree",
                "masters", "msc"),
     "tasks": ("day-to-day", "day to day", "daily", "tasks", "responsibilities", "duties", "involve", "involves", "job like",
-              "do all day", "spend", "typical day", "work on", "day in the life", "actually do", "do they do",
-              "what do"),
+              "do all day", "spend", "typical day", "work on", "day in the life", "actually do",
+              "do they do"),
     "suits": ("suit", "suits", "suited", "fit", "fits", "right for", "good for", "personality", "kind of person", "sort of person", "makes a good", "make a good", "meant for", "ideal for", "cut out for", "fit for",
               "type of person", "who should", "who is it for", "who's it for", "who is this for", "who's this for",
               "who is that for", "who's that for", "aimed at"),
@@ -137,7 +137,8 @@ QUIZ_DIMENSION_WORDS: dict[str, tuple[str, ...]] = {
 
 # Questions about an attribute the guide never gives for any role (answered: the guide is silent).
 GAP_TOPICS: dict[str, tuple[str, ...]] = {
-    "working hours": ("hours", "overtime", "weekends", "work-life", "work life", "9 to 5", "9-5", "shifts"),
+    "working hours": ("hours", "overtime", "weekends", "work-life", "work life", "9 to 5", "9-5", "shifts",
+                      "on-call", "on call"),
     "remote work": ("remote", "work from home", "wfh", "hybrid", "office"),
     "how long it takes": ("how long", "how many years", "how many months", "years does it take",
                           "time does it take", "how quickly", "how fast"),

@@ -240,6 +240,20 @@ def asks_about_a_topic(low: str) -> bool:
 # "make" is pay only where money is meant: "what do they make in the UK", not "makes a good fit".
 MAKES_MONEY = re.compile(r"\bmak(?:e|es|ing)\b(?=\s*(?:$|[?.!,]|in\b|a year|per\b|annually|at\b|on average|"
                           r"money|bank|bucks|a living|starting|to start|more|less|most|least|the most|the least|better))")
+# "what does a [role] do (besides ...)?", "no idea what [she] does", the role's name taken out:
+# the work is asked for by its verb.
+_DOER = r"(?:(?:an?|the)\s+)?(?:(?!(?:i|we|you|u|ya)\b)[\w'-]+\s+)?(?:(?:actually|really|even|exactly)\s+)?"
+DOES_WHAT = re.compile(rf"\bwhat\s+(?:(?:exactly|really)\s+)?(?:does|do|did)\s+{_DOER}do\b|"
+                       rf"\bwhat\s+{_DOER}(?:does|do)\b"
+                       r"(?=\s*(?:$|[?.!,;]|all day|day to day|every day|at work))")
+
+
+def asks_by_verb(topic: str, low: str) -> bool:
+    """Is `topic` asked by a verb: "what do they make?" (salary), "what does a [role] do?" (tasks)."""
+    pattern = {"salary": MAKES_MONEY, "tasks": DOES_WHAT}.get(topic)
+    return bool(pattern and pattern.search(low))
+
+
 OPENING_FILLER = frozenset(["what", "whats", "what's", "which", "the", "a", "an", "kind", "type", "sort", "of", "are", "is", "do", "does"])
 
 

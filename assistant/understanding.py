@@ -257,7 +257,7 @@ class QuestionReader(Conversation):
                 if topic == "summary":
                     continue
                 named = [w for w in phrasing.found(part, words) if not phrasing.ruled_out(part, w)]
-                if named or (topic == "salary" and phrasing.MAKES_MONEY.search(part)):
+                if named or phrasing.asks_by_verb(topic, part):
                     # A topic named outright ("skills-wise, how does it differ?") before a section
                     # the role alone has; "who tends to become a PM?" asks who it suits, not how to get in.
                     return "suits" if topic == "break_in" and re.match(r"\s*who\b", part) else topic

@@ -54,6 +54,19 @@ def test_a_question_naming_a_role_is_about_that_role_not_a_path_request(reader, 
     assert reading.roles == (role,) and reading.topic == topic
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["what does a data scientist do apart from the modelling?", "and what exactly does an mlops engineer do",
+     "what did the research scientist do, other than read?", "explain to me what an ai pm does"],
+)
+def test_what_a_role_does_asks_for_its_work_whatever_follows(reader, question) -> None:
+    assert reader.read(question).topic == "tasks"
+
+
+def test_what_the_asker_does_is_not_the_work_of_a_role(reader) -> None:
+    assert reader.read("i want to be a data scientist, what do i do first?").topic != "tasks"
+
+
 def test_a_question_about_the_asker_with_no_role_is_a_path_request(reader) -> None:
     assert reader.read("I'm an accountant who likes numbers, which AI job would fit me?").kind == "path_request"
 
@@ -390,6 +403,7 @@ def test_requests_about_the_assistant_itself_are_meta(reader) -> None:
     [
         ("what will an mlops engineer earn in 2030?", "future salaries"),
         ("how many hours a week do data scientists work?", "working hours"),
+        ("is a research scientist ever on call at night?", "working hours"),
         ("can ai product managers work remote?", "remote work"),
         ("how many years to become a research scientist", "how long it takes"),
         ("how much will a data scientist make in like 5 years", "future salaries"),
