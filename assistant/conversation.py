@@ -7,6 +7,7 @@ reading, its catalogue and its readings by meaning.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from functools import cached_property
@@ -16,7 +17,7 @@ from assistant import lexicon, phrasing
 from assistant.gaps import asking as _asking
 from assistant.phrasing import FOLLOW_UP_START, PRONOUN
 from assistant.places import places_in
-from assistant.regions import region_in_text
+from assistant.regions import region_in_text, without_region_words
 from assistant.roles import find_roles
 
 if TYPE_CHECKING:
@@ -58,8 +59,9 @@ class Conversation:
         # said ("damn 😳 which conferences would i be presenting at"); a word two profiles share
         # ("training") only where the turn is not off the guide.
         own = prev is not None and not alone.roles and self._only_in(question, prev.roles, most=1)
-        if not own and not alone.topic and self._off_guide(phrasing.normal(alone.text or question)):
-            return False
+        low = phrasing.normal(alone.text or question)
+        if not alone.topic and (self._about_a_place(low) or (not own and self._off_guide(low))):
+            return False  # a place with words of its own goes elsewhere ("which part of leeds is nicest?")
         short = len(question.split()) <= 6
         return bool(own or FOLLOW_UP_START.search(question) or PRONOUN.search(question) or short
                     or (alone.region and not alone.roles) or (alone.roles and not alone.topic)
@@ -102,9 +104,13 @@ class Conversation:
         """Words of its own, none of them the guide's, a region's or a place's ("is it cold there in
         winter?"): a change of subject, read on its own and gated like any question."""
         words = [w for w in phrasing.content(low) if w.isalpha()]
-        if not words or places_in(low) or any(p in low for p in lexicon.ACROSS_THE_POND):
+        if not words or any(p in low for p in lexicon.ACROSS_THE_POND):
             return False
         rest = self._without_role_names(low, tuple(self.roles))  # "a data scientist" is the guide's own
+        places = places_in(rest)
+        for _, name, _ in places:  # "and in leeds?" has nothing of its own; "where to live in leeds?" has
+            rest = re.sub(rf"(?<![\w-]){re.escape(name.lower())}(?![\w-])", " ", rest)
+        rest = without_region_words(rest)  # "those other tech hubs": a region's name
         own = [w for w in phrasing.content(rest) if w.isalpha() and w not in lexicon.REGION_WORDS and w not in lexicon.GO_ON]
         if not own or any(w in self._skills.terms for w in own):
             # Nothing of its own ("tell me more"), or a term of the roles' profiles ("why is sql such a big deal for it?")
@@ -113,7 +119,12 @@ class Conversation:
         if len(own) >= 3:  # words enough to tell by meaning: far from every way of asking a guide topic or quiz question
             return nearest < OFF_GUIDE_TOPIC_MAX
         # Too few words to rule a change of subject, enough to keep one ("who's it for though"), as a region does.
-        return nearest < OFF_GUIDE_TOPIC_MAX and not region_in_text(low) and not self.words.knows_any(words)
+        known = self.words.knows_any(own if places else words)  # a place's own words: "rent in leeds?"
+        return nearest < OFF_GUIDE_TOPIC_MAX and not region_in_text(rest) and not known
+
+    def _about_a_place(self, low: str) -> bool:
+        """A place named with words of their own, off the guide ("the best area to live in leeds?"): not its pay."""
+        return bool(places_in(low) or phrasing.found(low, lexicon.REGION_CITIES)) and self._off_guide(low)
 
     def _merge(self, alone: Reading, prev: Reading, question: str) -> Reading:
         roles = alone.roles or prev.roles

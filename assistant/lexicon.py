@@ -20,6 +20,10 @@ REGION_WORDS: dict[str, str] = {
     "global": "global", "global tech hubs": "global", "eu": "global", "europe": "global", "tech hubs": "global", "tech hub": "global",
     "berlin": "global", "toronto": "global", "singapore": "global",
 }
+# The region words that name a city or an area in one: a question about the place itself ("which part
+# of edinburgh is nicest?") is no question about its pay.
+REGION_CITIES = ("london", "manchester", "edinburgh", "silicon valley", "bay area", "new york",
+                 "san francisco", "seattle", "berlin", "toronto", "singapore")
 # Words before a place that say the asker is there now ("I'm in London"): a place named
 # elsewhere in the question ("if I moved to the States") is where the question is about.
 HERE_NOW = ("i'm in", "im in", "i am in", "i live in", "living in", "based in", "i'm from", "im from",

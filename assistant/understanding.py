@@ -160,7 +160,7 @@ class QuestionReader(Conversation):
         region, place = self._region(text)
         direction = phrasing.direction(low)
         topic = _range_end_pay(low, self._topic(low, roles), region, direction, roles)
-        if topic is None and region and (direction or roles):
+        if topic is None and region and (roles or (direction and not self._about_a_place(low))):
             # The guide's regions are its pay regions: "highest ceiling in the US?", "what would an
             # MLOps engineer pull in across the pond?"
             topic = "salary"

@@ -515,6 +515,16 @@ def test_a_follow_up_in_words_the_guide_does_not_use_changes_the_subject(reader,
     assert not reading.follow_up and not reading.roles
 
 
+@pytest.mark.parametrize("question", ["which neighbourhood is nicest to rent a flat in manchester?",
+                                      "what is the best museum to visit in toronto?"])
+def test_a_place_named_with_words_of_their_own_is_not_a_pay_question(reader, question) -> None:
+    alone = reader.read(question)
+    after = reader.read(question, history("ml eng salary in berlin?"))
+
+    assert alone.topic is None and alone.kind != "ranking"
+    assert not after.follow_up and not after.roles and after.topic is None
+
+
 @pytest.mark.parametrize(("follow_up", "region"), [("what about the states?", "us"), ("and in britain?", "uk")])
 def test_a_follow_up_naming_a_region_still_continues(reader, follow_up, region) -> None:
     reading = reader.read(follow_up, history("ml eng salary in berlin?"))

@@ -171,6 +171,15 @@ def test_a_follow_up_naming_a_region_continues_whatever_its_other_words(reader) 
     assert reading.follow_up and reading.region == "uk" and len(reading.roles) == 2
 
 
+def test_a_turn_about_a_city_itself_changes_the_subject_but_its_pay_does_not(reader) -> None:
+    turns = [{"role": "user", "content": "how much do data scientists earn in the uk"},
+             {"role": "assistant", "content": "..."}]
+    elsewhere = reader.read("great, and which part of edinburgh has the best restaurants?", turns)
+    assert not elsewhere.follow_up and elsewhere.topic is None and not elsewhere.roles
+    assert reader.read("which job pays the most in seattle?").topic == "salary"
+    assert reader.read("and in seattle?", turns).follow_up
+
+
 def test_a_word_only_the_role_under_discussion_has_holds_a_turn_that_opens_on_an_interjection(reader) -> None:
     turns = [{"role": "user", "content": "research scientist salary us?"}, {"role": "assistant", "content": "..."}]
     reading = reader.read("damn 😳 which conferences would i be presenting at", turns)
