@@ -23,7 +23,7 @@ from assistant.extractive import extractive_answer, with_evidence
 from assistant.injection import OVERRIDE, leaks_prompt, strip_overrides
 from assistant.multipart import joined, questions_in
 from assistant.retrieval import Hit, HybridSearch
-from assistant.roles import RoleFacts, find_roles
+from assistant.roles import RoleFacts, as_skills_name, find_roles
 from assistant.understanding import META_REQUEST, QuestionReader, Reading
 from core.errors import BackendUnavailable, BadInput
 from core.settings import Settings
@@ -333,7 +333,9 @@ class Assistant:
     def _decline_text(self, foreign: tuple[str, ...] = ()) -> str:
         detailed = [r.title for r in self.roles.values() if r.detailed]
         text = prompts.DECLINE.format(roles=", ".join(detailed))
-        if foreign:
+        if listed := as_skills_name(dict.fromkeys(foreign), self.roles.values()):
+            text = prompts.DECLINE_LISTED.format(what=" and ".join(listed)) + " " + text
+        elif foreign:
             text = prompts.DECLINE_FOREIGN.format(what=", ".join(dict.fromkeys(foreign))) + " " + text
         return text
 

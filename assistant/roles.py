@@ -271,6 +271,13 @@ def aliases_for(title: str, extra: Iterable[str]) -> tuple[str, ...]:
 _PATTERNS: dict[str, re.Pattern[str]] = {}
 
 
+def as_skills_name(names: Iterable[str], roles: Iterable[RoleFacts]) -> tuple[str, ...]:
+    """Each of `names` as the roles' skill lines write it ("aws" -> "AWS"); () unless all are there."""
+    lines = " ".join(s for facts in roles for s in facts.skills)
+    written = [re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", lines, re.I) for n in names]
+    return tuple(m.group(0) for m in written if m) if all(written) else ()
+
+
 def without_role_names(text: str, roles: Iterable[RoleFacts]) -> str:
     """`text` with every name of `roles` (title and aliases, longest first) blanked out."""
     for facts in roles:

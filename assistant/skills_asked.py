@@ -18,6 +18,13 @@ _FRAME = frozenset({"ai", "ml", "good", "strong", "most", "all", "guide", "ones"
 _SECTION_WORDS = frozenset(f for label in lexicon.TOPIC_LABEL.values() for w in phrasing.WORD.findall(label)
                            for f in (w, w.rstrip("s")))
 
+# Two things set against each other: "docker or kubernetes", "aws vs gcp", "mlflow easier than dvc".
+_SET_AGAINST = re.compile(r"(?<![\w-])([a-z][\w+#-]*)\s+(?:or|vs\.?|versus|over|[a-z]+er\s+than)\s+"
+                          r"([a-z][\w+#-]*)")
+# Words that make such a choice a question about a career ("...for ML jobs?", "...to learn first?").
+_CAREER_WORDS = (*lexicon.TOPIC_WORDS["skills"], "role", "roles", "job", "jobs", "career", "careers", "track",
+                 "path")
+
 
 class SkillReader:
     """Built once per guide: the verbs its task lists open with and the words of its profiles."""
@@ -57,6 +64,17 @@ class SkillReader:
     def defined_in(self, low: str) -> tuple[str, ...]:
         """The spelled-out short forms that `low` names ("what does RAG stand for?": "rag")."""
         return tuple(w for w in dict.fromkeys(phrasing.WORD.findall(low)) if w in self.defined)
+
+    def tools_compared(self, low: str) -> tuple[str, ...]:
+        """Two of the profiles' tools set against each other as products ("is aws better than gcp?",
+        "docker or kubernetes for my side project?"): the guide lists tools and never compares them.
+        None when the choice is about a career ("pytorch or tensorflow for ML jobs?", "which to learn")."""
+        if phrasing.has_any(low, _CAREER_WORDS):
+            return ()
+        for m in _SET_AGAINST.finditer(low):
+            if all(name in self.terms for name in m.groups()):
+                return m.groups()
+        return ()
 
     def asks_what_roles_do(self, low: str) -> bool:
         """ "which roles need/use X", "which job runs/writes X" with a verb of the guide's tasks, or

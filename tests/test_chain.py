@@ -885,6 +885,16 @@ def test_things_outside_the_guide_are_declined_by_entity_whatever_the_score(make
     assert "£60,000" not in result.answer
 
 
+def test_tools_the_guide_lists_set_against_each_other_are_declined_as_it_names_them(make_assistant) -> None:
+    model = ScriptedChatModel(replies=["Kubernetes is the better choice [1]."])
+
+    result = make_assistant(model, relevance_threshold=0.0).answer("is kubernetes better than docker?")
+
+    assert result.declined and result.reason == "out_of_scope" and model.prompts == []
+    assert "names Kubernetes and Docker among the skills" in result.answer
+    assert "nothing on" not in result.answer
+
+
 def test_what_the_guide_does_not_say_is_declined_as_not_in_guide_with_the_nearest_facts(make_assistant) -> None:
     model = ScriptedChatModel(replies=["In India a Data Scientist earns ₹1,500,000 [1]."])
 

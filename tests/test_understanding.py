@@ -558,6 +558,20 @@ def test_a_choice_between_products_the_guide_never_names_is_out_of_scope(reader)
     assert reader.read("should an ml engineer pick qdrant or milvus?").kind != "out_of_scope"  # a role's tools
 
 
+@pytest.mark.parametrize("question", ["which is easier to set up, mlflow or dvc?", "is aws better than gcp?",
+                                      "docker vs kubernetes for a home server"])
+def test_tools_the_guide_lists_set_against_each_other_as_products_are_out_of_scope(reader, question) -> None:
+    reading = reader.read(question)
+
+    assert reading.kind == "out_of_scope" and len(reading.foreign) == 2
+
+
+@pytest.mark.parametrize("question", ["aws or gcp: which one should i learn for mlops?",
+                                      "do data science jobs want python or r?"])
+def test_a_choice_of_tools_for_a_career_is_no_product_question(reader, question) -> None:
+    assert reader.read(question).kind != "out_of_scope"
+
+
 def test_a_gap_word_that_is_a_skill_the_guide_lists_asks_the_skills(reader) -> None:
     reading = reader.read("data science vs mlops skills: which one is more stats heavy?")
 
