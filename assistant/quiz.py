@@ -106,6 +106,7 @@ class QuizAnswers:
     skills: tuple[str, ...] = ()
     region: str | None = None
     unanswered: tuple[str, ...] = ()
+    inferred: tuple[str, ...] = ()  # keys read from a description by the model, not said outright
 
     def answer(self, key: str) -> bool | None:
         if key in self.unanswered:
@@ -152,7 +153,8 @@ def score_roles(answers: QuizAnswers, roles: Mapping[str, RoleFacts], nearest: S
             if names:
                 points += 1
                 track = _track_note(names[0])
-                reasons.append(f'you answered {"yes" if answer else "no"} to "{q.text}"{track}')
+                said = "what you said reads as" if q.key in answers.inferred else "you answered"
+                reasons.append(f'{said} {"yes" if answer else "no"} to "{q.text}"{track}')
                 matched.append(q.key)
         score = round(points / maximum, 4) if maximum else 0.0
         key = (

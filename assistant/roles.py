@@ -310,7 +310,8 @@ def alias_pattern(alias: str) -> re.Pattern[str]:
         prev_word = False
     # Short all-caps abbreviations (MLE, DS) match only in capitals: "ds" is rarely meant.
     flags = 0 if (alias.isupper() and len(alias) <= 3) else re.IGNORECASE
-    pattern = re.compile(rf"(?<![\w/]){''.join(pieces)}(?:s|es)?(?![\w])", flags)
+    # "a non-AI product manager" is not the AI product manager.
+    pattern = re.compile(rf"(?<![\w/])(?<!non-)(?<!non ){''.join(pieces)}(?:s|es)?(?![\w])", flags)
     _PATTERNS[alias] = pattern
     return pattern
 

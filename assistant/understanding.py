@@ -215,7 +215,8 @@ class QuestionReader(Conversation):
         if self._headings is None:
             return False
         try:
-            return any(job in h.lower() for h in self._headings())
+            # a heading's own job, not a piece of a role's name ("product manager" of "AI Product Manager")
+            return any(job in without_role_names(h.lower(), self.roles.values()) for h in self._headings())
         except Exception as exc:  # an unreachable index is reported by retrieval, not here
             logger.info("index headings unavailable: %s", exc)
             return False

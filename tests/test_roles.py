@@ -378,6 +378,7 @@ def test_across_the_pond_from_nowhere_named_is_no_region():
         ),
         ("I'm a researcher and a software engineer", []),
         ("the ds in my hands", []),
+        ("pay of a non-AI product manager vs a non AI PM", []),
     ],
 )
 def test_find_roles(text, titles, guide):

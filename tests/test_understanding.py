@@ -434,6 +434,15 @@ def test_a_job_that_heads_a_section_of_the_index_is_not_outside_the_guide(reader
     assert with_note.read("edge deployment engineer salary in the UK?").kind == "general"
 
 
+def test_a_job_that_is_a_piece_of_a_guide_roles_heading_heads_no_section() -> None:
+    corpus = REPO / "corpus"
+    indexed = QuestionReader(load_roles(corpus), load_guide_text(corpus),
+                             headings=lambda: ["AI Product Manager / Salary range", "Data Skills"])
+
+    reading = indexed.read("what does a non-ai product manager earn in the us?")
+    assert not reading.roles and reading.unprofiled == ("product manager",)
+
+
 @pytest.mark.parametrize(("question", "topic"), [("what sort of person makes a good data scientist?", "suits"),
                                                  ("what do ml engineers make in the uk?", "salary"),
                                                  ("how much does an ai pm make", "salary")])

@@ -210,6 +210,7 @@ def answers_from_description(text: str, chat_model: BaseChatModel | None, embedd
         skills=_skills_in(text),
         region=region_in_text(text),
         unanswered=tuple(k for k, v in values.items() if v is None),
+        inferred=tuple(k for k, v in values.items() if v is not None and keyword[k] is None),
     )
 
 

@@ -90,7 +90,8 @@ def _refs(ids: list[int] | None) -> str:
 def _describe(answers: QuizAnswers) -> str:
     def yn(key: str) -> str:
         value = answers.answer(key)
-        return "not said" if value is None else ("yes" if value else "no")
+        read = " (as read from what you said)" if key in answers.inferred else ""
+        return "not said" if value is None else ("yes" if value else "no") + read
 
     parts = [
         f"loves code: {yn('code')}",

@@ -79,7 +79,7 @@ def personal_summary(
 def _person(answers: QuizAnswers) -> str:
     """The person in positive statements only: small models misread "code: no" as a yes."""
     said = [f"you have a {answers.background} background" if background_of(answers.background).roles else ""]
-    said += [_LIKES[q.key] for q in QUESTIONS if answers.answer(q.key)]
+    said += [_LIKES[q.key] for q in QUESTIONS if answers.answer(q.key) and q.key not in answers.inferred]
     return "; ".join(s for s in said if s)
 
 
@@ -121,7 +121,7 @@ def _off_target(summary: str, cards: list[RoleCard], answers: QuizAnswers) -> li
         if not _CLAIMS_A_LIKING.search(sentence):
             continue
         for key, words in _LIKE_WORDS.items():
-            if words.search(sentence) and answers.answer(key) is not True:
+            if words.search(sentence) and (answers.answer(key) is not True or key in answers.inferred):
                 issues.append(f"claims the person likes {key}, which they did not say")
     if cards[0].role not in named:
         issues.append(f"does not name the first role ({cards[0].role})")
