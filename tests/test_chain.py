@@ -1025,7 +1025,7 @@ def test_a_yes_no_question_goes_to_the_model_when_no_line_can_be_picked(make_ass
 def test_a_path_request_in_the_chat_shows_the_cards_before_the_model_is_asked(make_assistant) -> None:
     model = ScriptedChatModel(replies=['{"code": true, "research": false, "stakeholders": false, "background": null}',
                                        "It suits you [1]."])
-    stream = make_assistant(model).stream("I write python scripts at work, which AI path should I pick?")
+    stream = make_assistant(model).stream("I'm a software engineer, which AI path should I pick?")
 
     first = next(stream)
     assert "### 1." in first.token and not first.replace

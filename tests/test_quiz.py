@@ -195,6 +195,15 @@ def test_a_perfect_match_scores_one_and_reasons_quote_the_question(guide):
     assert "software engineer" in ranked[0].reasons[0]
 
 
+def test_an_answer_read_from_a_description_is_not_said_to_be_the_persons_answer(guide):
+    answers = QuizAnswers(True, False, True, "other", inferred=("stakeholders",))
+    reasons = [r for role in score_roles(answers, guide) for r in role.reasons]
+
+    assert any(r.startswith('what you said reads as yes to "Do you enjoy working with') for r in reasons)
+    assert not any(r.startswith("you answered") and "stakeholders" in r for r in reasons)
+    assert any(r.startswith('you answered yes to "Do you love writing code') for r in reasons)
+
+
 def test_policy_track_is_named_in_the_reason(guide):
     ranked = score_roles(QuizAnswers(False, True, False), guide)
     safety = next(r for r in ranked if r.role == SAFETY)

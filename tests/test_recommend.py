@@ -372,6 +372,11 @@ def test_a_subject_the_person_tells_of_is_still_the_models_to_read():
     answers = answers_from_description("I run meetings with clients all week. Which path?", chat)
 
     assert answers.stakeholders is True
+    assert answers.inferred == ("stakeholders",)  # the model's reading: told as such, not as their answer
+    guide = load_roles(Path(__file__).resolve().parents[1] / "corpus")
+    shown = render_markdown(build_cards(answers, guide), answers)
+    assert "enjoys business stakeholders: yes (as read from what you said)" in shown
+    assert "you answered yes to \"Do you enjoy working with business" not in shown
 
 
 @pytest.mark.parametrize(("text", "key"), [
@@ -529,6 +534,19 @@ def test_summary_off_target_is_dropped(guide, reply):
     assert personal_summary(cards, answers, FakeListChatModel(responses=[reply]), lambda s, t: []) is None
 
 
+def test_summary_never_tells_the_person_they_enjoy_what_was_only_read_into_their_words(guide):
+    answers = QuizAnswers(False, False, True, "writer/communications", inferred=("stakeholders",))
+    cards = build_cards(answers, guide)
+    why_id = cards[0].cites["why"][0]
+    reply = f"As you enjoy working with business stakeholders, {PE} fits you [{why_id}]."
+    seen: list[str] = []
+    chat = FakeListChatModel(responses=[reply])
+
+    assert personal_summary(cards, answers, chat, lambda s, t: seen.append(s) or []) is None
+    assert personal_summary(cards, QuizAnswers(False, False, True, "writer/communications"),
+                            FakeListChatModel(responses=[reply]), lambda s, t: []) == reply
+
+
 def test_summary_may_quote_who_the_role_suits(guide):
     cards, answers = _cards(guide)
     reply = f"{PE} fits you: the guide says it suits writers and software engineers alike [4]."
@@ -589,8 +607,10 @@ def test_a_path_request_shows_the_stated_cards_before_any_model_call(guide):
     first, _ = next(steps)
     assert not calls and "### 1." in first
     rest = [text for text, _ in steps]
-    assert len(calls) == 2
-    assert rest and "loves code: yes" in rest[0] and "loves code: not said" in first
+    # The model's reading, and no summary: it would speak to a liking the person never stated.
+    assert len(calls) == 1
+    assert rest and "loves code: yes (as read from what you said)" in rest[0]
+    assert "loves code: not said" in first
 
 
 def test_the_model_is_not_asked_what_the_text_already_says():
