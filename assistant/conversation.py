@@ -60,8 +60,9 @@ class Conversation:
         # ("training") only where the turn is not off the guide.
         own = prev is not None and not alone.roles and self._only_in(question, prev.roles, most=1)
         low = phrasing.normal(alone.text or question)
-        if not alone.topic and (self._about_a_place(low) or (not own and self._off_guide(low))):
-            return False  # a place with words of its own goes elsewhere ("which part of leeds is nicest?")
+        # a place with words of its own goes elsewhere, own word or not ("which part of leeds is nicest?")
+        if not alone.topic and (not own or self._names_a_place(low)) and self._off_guide(low):
+            return False
         short = len(question.split()) <= 6
         return bool(own or FOLLOW_UP_START.search(question) or PRONOUN.search(question) or short
                     or (alone.region and not alone.roles) or (alone.roles and not alone.topic)
@@ -110,7 +111,7 @@ class Conversation:
         places = places_in(rest)
         for _, name, _ in places:  # "and in leeds?" has nothing of its own; "where to live in leeds?" has
             rest = re.sub(rf"(?<![\w-]){re.escape(name.lower())}(?![\w-])", " ", rest)
-        rest = without_region_words(rest)  # "those other tech hubs": a region's name
+        rest = without_region_words(rest)  # a region's own name ("global tech hubs") asks nothing
         own = [w for w in phrasing.content(rest) if w.isalpha() and w not in lexicon.REGION_WORDS and w not in lexicon.GO_ON]
         if not own or any(w in self._skills.terms for w in own):
             # Nothing of its own ("tell me more"), or a term of the roles' profiles ("why is sql such a big deal for it?")
@@ -124,7 +125,11 @@ class Conversation:
 
     def _about_a_place(self, low: str) -> bool:
         """A place named with words of their own, off the guide ("the best area to live in leeds?"): not its pay."""
-        return bool(places_in(low) or phrasing.found(low, lexicon.REGION_CITIES)) and self._off_guide(low)
+        return self._names_a_place(low) and self._off_guide(low)
+
+    @staticmethod
+    def _names_a_place(low: str) -> bool:
+        return bool(places_in(low) or phrasing.found(low, lexicon.REGION_CITIES))
 
     def _merge(self, alone: Reading, prev: Reading, question: str) -> Reading:
         roles = alone.roles or prev.roles

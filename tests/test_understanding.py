@@ -534,6 +534,12 @@ def test_a_place_named_with_words_of_their_own_is_not_a_pay_question(reader, que
     assert not after.follow_up and not after.roles and after.topic is None
 
 
+def test_the_cities_among_the_region_words_are_region_words() -> None:
+    from assistant import lexicon
+
+    assert set(lexicon.REGION_CITIES) <= set(lexicon.REGION_WORDS)
+
+
 @pytest.mark.parametrize(("follow_up", "region"), [("what about the states?", "us"), ("and in britain?", "uk")])
 def test_a_follow_up_naming_a_region_still_continues(reader, follow_up, region) -> None:
     reading = reader.read(follow_up, history("ml eng salary in berlin?"))
