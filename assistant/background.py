@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
+
+from assistant import lexicon
 
 
 @dataclass(frozen=True)
@@ -174,3 +177,15 @@ def parse_background(text: str) -> str:
         if weight > 0 and (best is None or (weight, -first) > (best[0], -best[1])):
             best = (weight, first, key)
     return best[2] if best else "other"
+
+
+def names_an_unlisted_job(text: str) -> bool:
+    """True when the text names a job that is none of the guide's backgrounds ("I'm a lawyer"):
+    the person has said what they are, so no guess of a background may stand in for it."""
+    low = text.lower()
+    return any(re.search(rf"(?<![\w-]){re.escape(job)}(?:s|es)?(?![\w-])", low) for job in _unlisted_jobs())
+
+
+@cache
+def _unlisted_jobs() -> tuple[str, ...]:
+    return tuple(job for job in lexicon.OTHER_JOBS if parse_background(job) == "other")

@@ -145,7 +145,8 @@ def score_roles(answers: QuizAnswers, roles: Mapping[str, RoleFacts], nearest: S
         matched: list[str] = []
         if title in bg_titles:
             points += BACKGROUND_WEIGHT
-            reasons.append(f"the guide suggests this role for your background ({background.key})")
+            read = ", as read from what you said" if "background" in answers.inferred else ""
+            reasons.append(f"the guide suggests this role for your background ({background.key}{read})")
             matched.append("background")
         for q in answered:
             answer = bool(answers.answer(q.key))

@@ -667,12 +667,32 @@ def test_summary_restating_a_liking_the_person_gave_is_kept(guide):
     ("I teach high school physics.", "software engineer", "other"),
     ("I'm a lawyer interested in how AI affects society.", "software engineer", "other"),
     ("I turn complicated topics into clear articles.", "writer/communications", "writer/communications"),
+    ("i'm a vet who loves animals. can i work in ai or is it only coders and engineers", "software engineer",
+     "other"),
 ])
 def test_the_models_background_guess_stands_only_where_meaning_agrees(real_embeddings, text, guess, expected):
     chat = FakeListChatModel(responses=[json.dumps({"code": None, "research": None, "stakeholders": None,
                                                     "background": guess})])
 
     assert answers_from_description(text, chat, real_embeddings).background == expected
+
+
+def test_a_background_the_model_read_is_told_as_such_and_never_claimed_for_the_person():
+    chat = FakeListChatModel(responses=[json.dumps({"code": None, "research": None, "stakeholders": None,
+                                                    "background": "writer/communications"})])
+    said = "I turn complicated topics into clear articles, and I enjoy working with business stakeholders."
+    answers = answers_from_description(said, chat)
+    cards = build_cards(answers, load_roles(CORPUS))
+
+    assert answers.background == "writer/communications" and "background" in answers.inferred
+    shown = render_markdown(cards, answers)
+    assert "background: writer/communications (as read from what you said)" in shown
+    assert "(writer/communications, as read from what you said)" in shown
+    why_id = cards[0].cites["why"][0]
+    kept = f"You enjoy working with business stakeholders, so {cards[0].role} suits you [{why_id}]."
+    claim = f"You have a writer/communications background, so {cards[0].role} suits you [{why_id}]."
+    assert personal_summary(cards, answers, FakeListChatModel(responses=[kept]), lambda s, t: []) == kept
+    assert personal_summary(cards, answers, FakeListChatModel(responses=[claim]), lambda s, t: []) is None
 
 
 def test_a_former_job_written_with_ex_still_names_the_background():

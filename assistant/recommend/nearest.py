@@ -12,7 +12,7 @@ import weakref
 from collections.abc import Mapping
 from typing import Any
 
-from assistant import lexicon
+from assistant import lexicon, phrasing
 from assistant.background import BACKGROUND_MEANING
 from assistant.meaning import NearestAsking
 from assistant.roles import RoleFacts
@@ -33,7 +33,7 @@ def nearest_roles(text: str, roles: Mapping[str, RoleFacts], embeddings: Any) ->
         return []
     examples = {f.title: tuple(f.sections[s] for s in _SECTIONS if f.sections.get(s))
                 for f in roles.values() if f.detailed}
-    scores = _reader(embeddings, examples).scores(_statements(text))
+    scores = _reader(embeddings, examples).scores(told(text) or text)
     return sorted((t for t in scores if scores[t] >= NEAREST_ROLE_MIN), key=lambda t: -scores[t])
 
 
@@ -42,16 +42,25 @@ def background_meaning_agrees(text: str, background: str, embeddings: Any) -> bo
     (True without an embedder: the model's guess then stands alone)?"""
     if embeddings is None or background not in BACKGROUND_MEANING:
         return embeddings is None
-    scores = _reader(embeddings, BACKGROUND_MEANING).scores(_statements(text))
+    scores = _reader(embeddings, BACKGROUND_MEANING).scores(told(text) or text)
     if not scores:
         return True  # the embedder failed: no evidence either way
     top_two = sorted(scores, key=lambda k: -scores[k])[:2]
     return background in top_two and scores[background] >= BACKGROUND_MIN
 
 
-def _statements(text: str) -> str:
-    """The sentences that tell rather than ask (all of `text` when every one asks)."""
-    return " ".join(s for s in re.split(r"(?<=[.!?;])\s+", text) if not s.rstrip().endswith("?")) or text
+def told(text: str) -> str:
+    """What the person tells of themselves: the text without the clauses that ask ("which roles
+    does the guide point people like me to?" says nothing about working with people)."""
+    clauses = re.split(r"(?<=[.!?;,])\s+", text.strip())
+    # the last clause asks without its "?" too ("... is there room for me or is it only for developers")
+    return " ".join(c for n, c in enumerate(clauses, start=1)
+                    if not ((c.rstrip().endswith("?") or n == len(clauses)) and _asks(c)))
+
+
+def _asks(clause: str) -> bool:
+    """A clause that asks: an open question or a yes/no question."""
+    return bool(phrasing.OPEN_QUESTION.match(clause) or phrasing.YES_NO.match(clause))
 
 
 def _reader(embeddings: Any, examples: Mapping[str, tuple[str, ...]]) -> NearestAsking:

@@ -14,6 +14,7 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel, ValidationError, field_validator
 
 from assistant import phrasing
+from assistant.background import names_an_unlisted_job
 from assistant.quiz import (
     BACKGROUND_KEYS,
     QUESTIONS,
@@ -22,7 +23,7 @@ from assistant.quiz import (
     guide_titles,
     parse_background,
 )
-from assistant.recommend.nearest import background_meaning_agrees
+from assistant.recommend.nearest import background_meaning_agrees, told
 from assistant.regions import region_in_text
 from core.errors import BadInput
 
@@ -39,9 +40,7 @@ Keys (true, false, or null when the description does not say):
 "background": one of {backgrounds}
 JSON:"""
 
-
 _MAX_DESCRIPTION_CHARS = 600
-
 
 _CODE_YES = [
     r"\b(?:love|enjoy|like|adore|passion(?:ate)? (?:for|about))\w*\s+(?:\w+\s+){0,2}"
@@ -177,9 +176,11 @@ def answers_from_description(text: str, chat_model: BaseChatModel | None, embedd
     what they miss, but only for questions whose subject the text mentions; when the model is
     None or returns nothing usable, keywords alone. The background comes from parse_background
     first; the model's guess only when that finds none, the text says what the person is or
-    does, the guess does not contradict what they said outright, and (given the embedder) it is
-    among the two backgrounds nearest in meaning to what they say of themselves: the small model
-    called a teacher and a lawyer software engineers.
+    does but names no job outside the guide's backgrounds ("I'm a lawyer" is the guide's
+    "other"), the guess does not contradict what they said outright, and (given the embedder)
+    it is among the two backgrounds nearest in meaning to what they say of themselves: the
+    small model called a teacher and a lawyer software engineers. A guess that stands is marked
+    `inferred`, to be told as a reading of their words, never as what they said.
     Questions nobody could answer go to `unanswered` and do not move the ranking.
     """
     text = (text or "").strip()
@@ -193,15 +194,19 @@ def answers_from_description(text: str, chat_model: BaseChatModel | None, embedd
             "usable" if model else "not usable",
             {k: v for k, v in keyword.items() if v is not None},
         )
+    said = told(text)  # not "...or is it only for developers": that asks, it tells nothing
     values: dict[str, bool | None] = {}
     for key, found in keyword.items():
-        guess = getattr(model, key) if model and _TOPIC_CUES[key].search(_told(text)) else None
+        guess = getattr(model, key) if model and _TOPIC_CUES[key].search(said) else None
         values[key] = found if found is not None else guess
-    background = parse_background(_told(text) or text)  # not "...or is it only for developers"
-    if background == "other" and model and model.background and _describes_self(text):
+    said = said or text
+    background, read_background = parse_background(said), False
+    guessable = background == "other" and _describes_self(text) and not names_an_unlisted_job(said)
+    if guessable and model and model.background:
         guess = model.background.strip().lower()
         guess = guess if guess in BACKGROUND_KEYS else parse_background(guess)
-        background = "other" if _contradicts(guess, keyword) or not background_meaning_agrees(text, guess, embeddings) else guess
+        if not _contradicts(guess, keyword) and background_meaning_agrees(said, guess, embeddings):
+            background, read_background = guess, True
     return QuizAnswers(
         code=bool(values["code"]),
         research=bool(values["research"]),
@@ -210,7 +215,8 @@ def answers_from_description(text: str, chat_model: BaseChatModel | None, embedd
         skills=_skills_in(text),
         region=region_in_text(text),
         unanswered=tuple(k for k, v in values.items() if v is None),
-        inferred=tuple(k for k, v in values.items() if v is not None and keyword[k] is None),
+        inferred=tuple(k for k, v in values.items() if v is not None and keyword[k] is None)
+        + (("background",) if read_background else ()),
     )
 
 
@@ -220,20 +226,6 @@ _SELF_STATEMENT = re.compile(
     r"need|should|could|may|might|will)\b)[a-z]+)\b",
     re.I,
 )
-
-
-def _told(text: str) -> str:
-    """What the person tells of themselves: the text without the clauses that ask ("which roles
-    does the guide point people like me to?" says nothing about working with people)."""
-    clauses = re.split(r"(?<=[.!?;,])\s+", text.strip())
-    # the last clause asks without its "?" too ("... is there room for me or is it only for developers")
-    return " ".join(c for n, c in enumerate(clauses, start=1)
-                    if not ((c.rstrip().endswith("?") or n == len(clauses)) and _asks(c)))
-
-
-def _asks(clause: str) -> bool:
-    """A clause that asks: an open question or a yes/no question."""
-    return bool(phrasing.OPEN_QUESTION.match(clause) or phrasing.YES_NO.match(clause))
 
 
 def _describes_self(text: str) -> bool:
@@ -263,7 +255,7 @@ def model_can_add(text: str) -> bool:
     """Could the model's reading of `text` change its quiz answers? Only where the text
     touches a question's subject without answering it outright, or says what the person
     does without naming a background the guide knows."""
-    open_question = any(_keyword_answer(text, key) is None and _TOPIC_CUES[key].search(_told(text))
+    open_question = any(_keyword_answer(text, key) is None and _TOPIC_CUES[key].search(told(text))
                         for key in _FALLBACK)
     return open_question or (parse_background(text) == "other" and _describes_self(text))
 

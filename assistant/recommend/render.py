@@ -97,7 +97,8 @@ def _describe(answers: QuizAnswers) -> str:
         f"loves code: {yn('code')}",
         f"drawn to research: {yn('research')}",
         f"enjoys business stakeholders: {yn('stakeholders')}",
-        f"background: {background_of(answers.background).key}",
+        f"background: {background_of(answers.background).key}"
+        + (" (as read from what you said)" if "background" in answers.inferred else ""),
     ]
     if answers.region:
         key = normalize_region(answers.region)

@@ -78,7 +78,8 @@ def personal_summary(
 
 def _person(answers: QuizAnswers) -> str:
     """The person in positive statements only: small models misread "code: no" as a yes."""
-    said = [f"you have a {answers.background} background" if background_of(answers.background).roles else ""]
+    stated = background_of(answers.background).roles and "background" not in answers.inferred
+    said = [f"you have a {answers.background} background" if stated else ""]
     said += [_LIKES[q.key] for q in QUESTIONS if answers.answer(q.key) and q.key not in answers.inferred]
     return "; ".join(s for s in said if s)
 
@@ -115,7 +116,7 @@ def _off_target(summary: str, cards: list[RoleCard], answers: QuizAnswers) -> li
         if not _ABOUT_THE_PERSON.search(sentence):
             continue  # "suits writers" quotes the guide; "they are a writer" is a claim
         claimed = parse_background(sentence)
-        if claimed not in ("other", answers.background):
+        if claimed != "other" and (claimed != answers.background or "background" in answers.inferred):
             issues.append(f"claims a {claimed} background the person did not give")
     for sentence in re.split(r"(?<=[.!?])\s+", summary):
         if not _CLAIMS_A_LIKING.search(sentence):
