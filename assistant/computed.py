@@ -16,6 +16,7 @@ from assistant.contrasts import (
     compare_on_quiz,
     compare_profiles,
     compare_tracks,
+    on_its_track,
     on_side,
     quiz_condition,
     quiz_ref,
@@ -40,7 +41,7 @@ def compute(reading: Reading, roles: Mapping[str, RoleFacts]) -> Computed | None
         return what_the_quiz_asks(roles) if says_nothing(reading.text) else None
     if reading.kind in {"meta", "out_of_scope"}:
         return None
-    facts = [roles[r] for r in reading.roles if r in roles]
+    facts = [on_its_track(reading.text, roles[r]) for r in reading.roles if r in roles]
     silent = guide_silence(reading, facts, roles)
     if silent is not None:
         return silent

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from assistant import lexicon, phrasing
 from assistant.cited import Computed, Sources
@@ -176,8 +177,7 @@ def compare_tracks(reading: Reading, facts: RoleFacts) -> Computed | None:
     its tasks and skills sections, which the guide splits by track. None unless the question
     names two or more of the role's tracks, or asks yes or no about the role's skills ("do all AI
     safety jobs need a strong ML background?"): the track decides that answer."""
-    low = reading.text.lower()
-    named = [t for t in facts.skill_tracks if re.search(rf"(?<![\w-]){re.escape(t.lower())}", low)]
+    named = tracks_named(reading.text, facts)
     depends = reading.yes_no and reading.topic == "skills" and len(facts.skill_tracks) >= 2 and len(named) < 2
     if len(named) < 2 and not depends:
         return None
@@ -189,6 +189,23 @@ def compare_tracks(reading: Reading, facts: RoleFacts) -> Computed | None:
         if body:
             parts.append(f"\n**{section}** {src.cite(facts, section)}\n{body}")
     return Computed("\n".join(parts), src.items) if len(parts) > 1 else None
+
+
+def tracks_named(text: str, facts: RoleFacts) -> list[str]:
+    """The role's own tracks the text names ("the policy side of AI ethics": "policy"), not those
+    it rules out ("policy side, not technical")."""
+    low = text.lower()
+    return [t for t in facts.skill_tracks
+            if re.search(rf"(?<![\w-]){re.escape(t.lower())}", low)
+            and not phrasing.ruled_out(low, t.lower())]
+
+
+def on_its_track(text: str, facts: RoleFacts) -> RoleFacts:
+    """The role with only the salary lines of the one track the text names: asked the policy
+    side's pay in the US, the technical track's dollars are not its answer."""
+    named = tracks_named(text, facts)
+    lines = tuple(r for r in facts.salaries if len(named) == 1 and named[0].lower() in r.region.lower())
+    return replace(facts, salaries=lines) if lines else facts
 
 
 SIDE_BY_SIDE_TOPICS = ("skills", "tasks", "suits", "break_in")

@@ -197,6 +197,21 @@ def test_the_pay_of_one_of_a_roles_tracks_is_its_salary_not_its_tracks(reader, r
     assert_grounded(result)
 
 
+def test_the_pay_of_one_track_is_that_tracks_line_alone(reader, roles) -> None:
+    result = answer(reader, roles, "policy-track ai safety folks: what's the typical pay, technical aside?")
+
+    assert "£40,000 – £100,000" in result.text and "$150,000" not in result.text
+    assert_grounded(result)
+
+
+def test_one_tracks_pay_in_a_region_it_has_no_figure_for_is_not_in_the_guide(reader, roles) -> None:
+    result = answer(reader, roles, "how much do ai ethics people on the policy track earn in america?")
+
+    assert result.declined and result.reason == "not_in_guide"
+    assert "$150,000" not in result.text and "£40,000 – £100,000" in result.text
+    assert_grounded(result)
+
+
 def test_a_yes_no_question_is_left_to_the_model(reader, roles) -> None:
     assert computed.compute(reader.read("Do data scientists need SQL?"), roles) is None
 
