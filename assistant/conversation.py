@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant import lexicon, phrasing
 from assistant.gaps import asking as _asking
-from assistant.phrasing import FOLLOW_UP_START, PRONOUN
+from assistant.phrasing import FOLLOW_UP_END, FOLLOW_UP_START, PRONOUN
 from assistant.places import places_in
 from assistant.regions import region_in_text, without_region_words
 from assistant.roles import find_roles
@@ -39,9 +39,13 @@ class Conversation:
             reading = self._read_alone(str(turn.get("content", "")))
             if reading.kind in {"meta", "out_of_scope"} or _asks_nothing(reading):
                 continue  # "wow ok", "thanks!": the conversation is still about what came before
-            if reading.kind == "path_request" or (not reading.roles and reading.kind in {"general", "role_fact"}):
+            # "which is more hands-on?" after two roles: a choice between them
+            choosing = merged is not None and len(merged.roles) >= 2
+            if reading.kind == "path_request" or (not reading.roles and not choosing
+                                                  and reading.kind in {"general", "role_fact"}):
                 # A turn that named no role ("I'm a data analyst, where do I fit?"): "it" is then
-                # the role the reply recommended first, or the one role the reply named.
+                # the role the reply recommended first, or the one role the reply named; a choice
+                # between the roles under discussion keeps them all, whichever the reply chose.
                 reply = next((str(t.get("content", "")) for t in history[n + 1:] if t.get("role") == "assistant"), "")
                 named = find_roles(reply, self.roles)
                 if named and (reading.kind == "path_request" or len(named) == 1):
@@ -64,7 +68,8 @@ class Conversation:
         if not alone.topic and (not own or self._names_a_place(low)) and self._off_guide(low):
             return False
         short = len(question.split()) <= 6
-        return bool(own or FOLLOW_UP_START.search(question) or PRONOUN.search(question) or short
+        leans = FOLLOW_UP_START.search(question) or FOLLOW_UP_END.search(question) or PRONOUN.search(question)
+        return bool(own or leans or short
                     or (alone.region and not alone.roles) or (alone.roles and not alone.topic)
                     or (prev is not None and not alone.roles and self._only_in(question, prev.roles)))
 

@@ -12,8 +12,14 @@ from assistant.salaries import SalaryRange
 
 
 def asking(low: str) -> str:
-    """The sentences of `low` that ask (end in "?"), or "" when none does."""
-    return " ".join(s for s in re.split(r"(?<=[.!?])\s+", low) if s.rstrip().endswith("?"))
+    """The sentences of `low` that ask (end in "?"), or "" when none does; without a "?", the
+    last of several sentences when it opens as a question does ("no phd here. how would i...")."""
+    sentences = re.split(r"(?<=[.!?])\s+", low.strip())
+    asked = " ".join(s for s in sentences if s.rstrip().endswith("?"))
+    if asked or len(sentences) < 2:
+        return asked
+    last = sentences[-1]
+    return last if phrasing.OPEN_QUESTION.match(last) or phrasing.YES_NO.match(last) else ""
 
 
 def asks_future(asked: str) -> bool:

@@ -12,6 +12,8 @@ from assistant import lexicon
 
 FOLLOW_UP_START = re.compile(r"^\s*(and|what about|how about|or|also|same|in the|for the|for a|for an|"
                              r"what of|ok|okay|cool|thanks|great|nice|hmm|so|then|now)\b", re.I)
+# A closing word that leans on what came before ("what would i be doing then?", "pay's good tho?").
+FOLLOW_UP_END = re.compile(r"\b(then|though|tho|too|as well)\s*[?.!]*\s*$", re.I)
 PRONOUN = re.compile(r"\b(that role|this role|that job|this job|that path|this path|that track|the role|"
                      r"it|they|them|their|that|this|those|there|these|one)\b", re.I)
 # Asking for reasons or a verdict, not for the figures: "why is a data scientist well paid?".

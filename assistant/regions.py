@@ -69,8 +69,10 @@ def _spans(text: str) -> list[tuple[int, int, str]]:
     low = text.lower()
     found: list[tuple[int, int, str]] = []
     for word, key in sorted(_REGION_WORDS.items(), key=lambda kv: -len(kv[0])):
-        if word in {"us", "gb"}:  # "us" is usually the pronoun: only "US", "the us" / "in us", or "uk vs us"
-            pattern = rf"(?<![\w.]){word.upper()}(?![\w])|(?<=the ){word}(?![\w])|(?<=in ){word}(?![\w])"
+        # "us" is usually the pronoun: only "US", "the us" / "in us", "(us)" or "uk vs us"
+        if word in {"us", "gb"}:
+            pattern = (rf"(?<![\w.]){word.upper()}(?![\w])|(?<=the ){word}(?![\w])|(?<=in ){word}(?![\w])"
+                       rf"|(?<=\(){word}(?=\))")
             matches = [*re.finditer(pattern, text),
                        *(m for m in re.finditer(rf"(?<![\w.]){word}(?![\w])", low) if _beside_a_region(low, m))]
         else:

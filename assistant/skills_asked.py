@@ -96,10 +96,21 @@ class SkillReader:
         # An adverb ("usually", "typically") frames the asking; it is not the thing asked about.
         left = [w for w in words if w and w not in drop and len(w) > 1 and not (len(w) > 5 and w.endswith("ly"))]
         in_profiles = [w for w in left if self._in_profiles(w) or w in self.task_verbs]
+        # A word the profiles use as written outranks one whose stem they use only in a verb's -ing
+        # form ("i keep seeing tableau...": "tableau", not "keep" for "keeping up"; "masters" stays)
+        sure = [w for w in in_profiles
+                if w in self.profile_words or w in self.task_verbs or not self._only_as_verb(w)]
+        in_profiles = sure or in_profiles
         if any(w in self.terms for w in left):  # "where kubernetes shows up", "list mlflow as a skill"
             in_profiles = [w for w in in_profiles if w in self.terms or (w not in _SECTION_WORDS and len(w) > 2)]
         left = in_profiles or [w for w in left if w not in topic_words]
         return " ".join(left) if left and len(left) <= 4 else None
+
+    def _only_as_verb(self, word: str) -> bool:
+        """Do the profiles use `word`'s stem only in -ing forms ("keep" in "keeping up")?"""
+        stem = re.sub(r"(?:'s|s)$", "", word)
+        forms = [p for p in self.profile_words if p.startswith(stem)]
+        return bool(forms) and all(p.endswith("ing") for p in forms)
 
     def _in_profiles(self, word: str) -> bool:
         """Does a role's skill or task line use `word` (or its stem: "masters" -> "master's")?"""

@@ -892,3 +892,20 @@ def test_a_range_end_of_compared_roles_in_a_pay_region_is_their_pay(reader, ques
 def test_a_question_opening_on_a_qualified_topic_asks_that_topic_not_for_a_path(reader, question) -> None:
     assert reader.read(question).kind != "path_request"
     assert reader.read("physics phd student here, which ai job fits me?").kind == "path_request"
+
+
+def test_the_sentence_that_asks_sets_the_topic_without_a_question_mark(reader) -> None:
+    reading = reader.read("i never finished my degree. how could someone like me get into data science")
+
+    assert reading.roles == (DS,) and reading.topic == "break_in"
+
+
+def test_us_alone_in_brackets_is_the_region_not_the_pronoun(reader) -> None:
+    assert reader.read("ai pm vs data scientist pay (us)").region == "us"
+    assert reader.read("could you help us (my sister and me) choose a path?").region is None
+
+
+def test_the_skill_asked_about_is_not_a_verb_of_the_askers_own_sentence(reader) -> None:
+    reading = reader.read("people keep mentioning tableau. which ai roles use it?")
+
+    assert reading.kind == "ranking" and reading.skill == "tableau"

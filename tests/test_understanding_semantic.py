@@ -187,3 +187,27 @@ def test_a_word_only_the_role_under_discussion_has_holds_a_turn_that_opens_on_an
     # A word two profiles share ("training") holds no off-guide turn.
     turns = [{"role": "user", "content": "what do mlops engineers do"}, {"role": "assistant", "content": "..."}]
     assert not reader.read("btw 4090 or 5090 for training models at home?", turns).follow_up
+
+
+def _history(question: str) -> list[dict]:
+    return [{"role": "user", "content": question}, {"role": "assistant", "content": "(an answer) [1]"}]
+
+
+def test_a_choice_between_two_roles_keeps_both_whichever_the_reply_chose(reader) -> None:
+    turns = [*_history("how do data scientists and ml engineers differ?"),
+             {"role": "user", "content": "which of them writes more production code?"},
+             {"role": "assistant", "content": "The Machine Learning Engineer does [1]."}]
+
+    reading = reader.read("ok and which deals more with business people?", turns)
+
+    assert reading.kind == "comparison"
+    assert set(reading.roles) == {"Data Scientist", "Machine Learning Engineer"}
+
+
+def test_a_reply_naming_one_role_is_what_a_turn_without_roles_goes_on_about(reader) -> None:
+    turns = [{"role": "user", "content": "i do excel reporting all week and want something in ai"},
+             {"role": "assistant", "content": "The guide points data analysts to the Data Scientist [1]."}]
+
+    reading = reader.read("what kind of work would fill my week then", turns)
+
+    assert reading.follow_up and reading.roles == ("Data Scientist",) and reading.topic == "tasks"
