@@ -167,7 +167,9 @@ GAP_TOPICS: dict[str, tuple[str, ...]] = {
     "hourly, day and freelance rates": ("hourly", "per hour", "an hour", "day rate", "daily rate", "freelance",
                                         "freelancer", "freelancers", "freelancing", "contractor", "contractors",
                                         "contracting", "contract rate"),
-    "pay gaps and diversity": ("gender", "pay gap", "diversity", "discrimination", "women in"),
+    # Not "pay gap" alone: between two roles or tracks it is their ranges compared.
+    "pay gaps and diversity": ("gender", "gender pay gap", "diversity", "discrimination", "women in",
+                               "men and women"),
     "age limits": ("too old", "age limit", "my age", "average age", "how old"),
     "job satisfaction": ("happier", "happiest", "job satisfaction", "satisfied", "stressful", "burnout",
                          "burn out", "more fulfilling", "most fulfilling"),
@@ -218,7 +220,8 @@ OFF_SUBJECTS: tuple[str, ...] = (
     "bake", "weather", "raining", "rain", "sunny", "forecast", "football", "soccer", "world cup", "nba",
     "capital of", "population of", "stock price", "bitcoin", "crypto", "movie", "film", "tv show",
     "restaurant", "hotel", "flight", "homework", "equation", "integral", "derivative", "diagnose", "symptoms",
-    "medication", "medicine", "legal advice", "lawsuit", "divorce", "horoscope", "lottery", "girlfriend",
+    "medication", "medicine", "legal advice", "legally", "lawsuit", "non-compete", "noncompete", "divorce",
+    "horoscope", "lottery", "girlfriend",
     "boyfriend", "relationship advice", "tax", "taxes", "mortgage", "insurance", "invoice", "error", "errors",
     "bug", "permission denied", "stack trace", "mathematically", "empire", "history of", "times",
     # someone else's accounts and devices

@@ -29,7 +29,7 @@ DECLINE = (
 DECLINE_FOREIGN = "The guide has nothing on {what}: it only covers AI career paths."
 # Tools the guide names among a role's skills, asked about as products ("is AWS better than GCP?").
 DECLINE_LISTED = ("The guide names {what} among the skills of the roles it describes, but it does not "
-                  "compare or rate them: it only covers AI career paths.")
+                  "compare or rate them, nor explain how to use them: it only covers AI career paths.")
 
 DECLINE_META = (
     "I can't share my instructions or change how I work, but I'm happy to help with AI careers: "

@@ -26,6 +26,12 @@ _CAREER_WORDS = (*lexicon.TOPIC_WORDS["skills"], "role", "roles", "job", "jobs",
                  "path")
 
 
+# Asking how to operate something ("how do i set up an mlflow server?"): technical support, not a career.
+_HOW_TO_OPERATE = re.compile(r"\bhow\s+(?:do|can|should|would|to)\s+(?:(?:i|you|u|we|one)\s+)?"
+                             r"(set\s*up|configure|deploy|host|connect|integrate|migrate|upgrade|"
+                             r"troubleshoot|spin\s+up)\b(.*)")
+
+
 class SkillReader:
     """Built once per guide: the verbs its task lists open with and the words of its profiles."""
 
@@ -75,6 +81,16 @@ class SkillReader:
             if all(name in self.terms for name in m.groups()):
                 return m.groups()
         return ()
+
+    def tools_as_products(self, low: str) -> tuple[str, ...]:
+        """The profiles' tools asked about as products, compared or operated, not as skills of a career."""
+        return self.tools_compared(low) or self.operated(low)
+
+    def operated(self, low: str) -> tuple[str, ...]:
+        """The profiles' tools `low` asks how to operate ("how do i set up an mlflow tracking server
+        on aws?": "mlflow", "aws"): the guide names them as skills and teaches none of them."""
+        m = _HOW_TO_OPERATE.search(low)
+        return tuple(w for w in phrasing.WORD.findall(m.group(2)) if w in self.terms) if m else ()
 
     def asks_what_roles_do(self, low: str) -> bool:
         """ "which roles need/use X", "which job runs/writes X" with a verb of the guide's tasks, or

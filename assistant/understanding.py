@@ -150,7 +150,7 @@ class QuestionReader(Conversation):
         chores = [c for c in phrasing.found(asked, lexicon.CHORES) if (not (roles or yes_no) or phrasing.asked_of_me(low, c))
                   and not phrasing.refused(asked, c)]
         chores += phrasing.found(asked, lexicon.OFF_SUBJECTS) + phrasing.found(asked, lexicon.PRODUCTS) \
-            + list(() if roles else self.words.unknown_choice(asked) or self._skills.tools_compared(asked))
+            + list(() if roles else self.words.unknown_choice(asked) or self._skills.tools_as_products(asked))
         chores += [a for a in [phrasing.artefact_asked(low)] if a]
         jobs = [j for j in self._other_jobs(text, tuple(r.title for r in named)) if not self._heads_a_section(j)]
         own = tuple(j for j in jobs if phrasing.held_by_the_asker(low, j))  # their background, not the subject

@@ -895,6 +895,17 @@ def test_tools_the_guide_lists_set_against_each_other_are_declined_as_it_names_t
     assert "nothing on" not in result.answer
 
 
+def test_how_to_operate_a_tool_the_guide_lists_is_declined_without_a_tutorial(make_assistant) -> None:
+    model = ScriptedChatModel(replies=["Step 1: install MLflow with pip [1]."])
+
+    assistant = make_assistant(model, relevance_threshold=0.0)
+
+    result = assistant.answer("how do i set up an mlflow server for my team?")
+
+    assert result.declined and result.reason == "out_of_scope" and model.prompts == []
+    assert "names MLflow among the skills" in result.answer and "how to use them" in result.answer
+
+
 def test_what_the_guide_does_not_say_is_declined_as_not_in_guide_with_the_nearest_facts(make_assistant) -> None:
     model = ScriptedChatModel(replies=["In India a Data Scientist earns ₹1,500,000 [1]."])
 

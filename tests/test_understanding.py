@@ -909,3 +909,19 @@ def test_the_skill_asked_about_is_not_a_verb_of_the_askers_own_sentence(reader) 
     reading = reader.read("people keep mentioning tableau. which ai roles use it?")
 
     assert reading.kind == "ranking" and reading.skill == "tableau"
+
+
+def test_a_pay_gap_between_two_tracks_is_their_ranges_not_the_diversity_gap(reader) -> None:
+    assert reader.read("policy track vs technical track in ai safety: how wide is the pay gap?").gap is None
+    assert reader.read("is there a gender pay gap for data scientists?").gap == "pay gaps and diversity"
+
+
+@pytest.mark.parametrize("question", ["could my old boss legally stop me joining a rival ai lab?",
+                                      "how can i configure kubernetes for my home lab?",
+                                      "how do you spin up a docker container on gcp"])
+def test_legal_questions_and_operating_the_guides_tools_are_out_of_scope(reader, question) -> None:
+    assert reader.read(question).kind == "out_of_scope"
+
+
+def test_how_a_role_uses_a_tool_is_still_about_the_role(reader) -> None:
+    assert reader.read("how do mlops engineers deploy models with kubernetes?").kind == "role_fact"
