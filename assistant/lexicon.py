@@ -180,6 +180,9 @@ GAP_TOPICS: dict[str, tuple[str, ...]] = {
                                             # the course platforms, none of which the guide names
                                             "coursera", "udemy", "edx", "datacamp", "udacity", "mooc", "moocs"),
     "grades": ("gpa", "grades", "grade point", "first-class degree", "2:1"),
+    # The guide has no calendar: no conference dates, application deadlines or tickets.
+    "dates and deadlines": ("when is", "when are", "what date", "which date", "what dates", "deadline",
+                            "deadlines", "tickets"),
     "whether AI will replace jobs": ("take my job", "take our jobs", "take jobs", "replace my job", "replace me",
                                      "replaced by ai", "automate my job", "automated away", "steal my job", "get automated",
                                      "be automated", "automated by ai", "automate ai jobs"),

@@ -925,3 +925,9 @@ def test_legal_questions_and_operating_the_guides_tools_are_out_of_scope(reader,
 
 def test_how_a_role_uses_a_tool_is_still_about_the_role(reader) -> None:
     assert reader.read("how do mlops engineers deploy models with kubernetes?").kind == "role_fact"
+
+
+@pytest.mark.parametrize("question", ["when is the icml submission deadline?",
+                                      "what dates is iclr on next spring"])
+def test_dates_and_deadlines_are_a_gap_of_the_guide(reader, question) -> None:
+    assert reader.read(question).gap == "dates and deadlines"
