@@ -304,7 +304,8 @@ def guide_silence(reading: Reading, facts: list[RoleFacts], roles: Mapping[str, 
         return _no_figures(reading.place, facts, roles)
     if reading.region and reading.kind == "role_fact" and facts and facts[0].salaries \
             and not ranges_in(facts[0], reading.region):
-        return _no_figures(lexicon.REGION_LABEL[reading.region], facts, roles)
+        track = " on this track" if facts[0].salaries != roles[facts[0].title].salaries else ""
+        return _no_figures(f"{lexicon.REGION_LABEL[reading.region]} for the {facts[0].title}{track}", facts, roles)
     return None
 
 

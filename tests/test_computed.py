@@ -209,6 +209,7 @@ def test_one_tracks_pay_in_a_region_it_has_no_figure_for_is_not_in_the_guide(rea
 
     assert result.declined and result.reason == "not_in_guide"
     assert "$150,000" not in result.text and "£40,000 – £100,000" in result.text
+    assert "no salary figures for the US for the AI Safety & Ethics Researcher on this track" in result.text
     assert_grounded(result)
 
 
