@@ -181,6 +181,7 @@ GAP_TOPICS: dict[str, tuple[str, ...]] = {
                                             "coursera", "udemy", "edx", "datacamp", "udacity", "mooc", "moocs"),
     "grades": ("gpa", "grades", "grade point", "first-class degree", "2:1"),
     # The guide has no calendar: no conference dates, application deadlines or tickets.
+    "job interviews": ("interview", "interviews", "interviewing", "interviewer", "interviewers"),
     "dates and deadlines": ("when is", "when are", "what date", "which date", "what dates", "deadline",
                             "deadlines", "tickets"),
     "whether AI will replace jobs": ("take my job", "take our jobs", "take jobs", "replace my job", "replace me",
@@ -210,6 +211,8 @@ CHORES: tuple[str, ...] = (
     "joke", "essay", "cover letter", "tutorial", "teach me", "debug", "fix my", "how do i fix", "install",
     "installing", "book me", "book a", "book us", "reserve", "order me", "solve this", "balance this", "calculate", "summarize this", "summarise this",
     "in german", "in french", "in spanish", "into german", "into french", "into spanish",
+    # playing a part for the asker
+    "be my", "act as", "pretend to be", "pretend you", "roleplay", "role-play", "role play",
 )
 # Things someone may ask the assistant to produce ("give me a docker-compose file", "generate a
 # kubernetes yaml"): making them is a chore whatever its subject.
@@ -227,6 +230,10 @@ OFF_SUBJECTS: tuple[str, ...] = (
     "horoscope", "lottery", "girlfriend",
     "boyfriend", "relationship advice", "tax", "taxes", "mortgage", "insurance", "invoice", "error", "errors",
     "bug", "permission denied", "stack trace", "mathematically", "empire", "history of", "times",
+    # where to live
+    "neighbourhood", "neighbourhoods", "neighborhood", "neighborhoods", "apartment", "apartments",
+    "flat to rent", "rent a flat", "rent an apartment", "housing", "where to live", "place to live",
+    "best area to live",
     # someone else's accounts and devices
     "hack into", "hacking into", "password", "passwords", "instagram", "tiktok",
     "snapchat", "social media account",

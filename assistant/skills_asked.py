@@ -32,6 +32,20 @@ _HOW_TO_OPERATE = re.compile(r"\bhow\s+(?:do|can|should|would|to)\s+(?:(?:i|you|
                              r"troubleshoot|spin\s+up)\b(.*)")
 
 
+# What a product costs, not what a job pays.
+_PRICE_WORDS = ("price", "prices", "pricing", "cost", "costs", "per month", "a month", "per year", "licence",
+                "license", "subscription", "how much is", "how much does it cost")
+
+
+def employers_compared(low: str) -> tuple[str, ...]:
+    """Two employers set against each other ("openai or anthropic, which is the better company?"):
+    the guide names employers only in a range's qualifier and compares none."""
+    for m in _SET_AGAINST.finditer(low):
+        if all(name in lexicon.EMPLOYERS for name in m.groups()):
+            return m.groups()
+    return ()
+
+
 class SkillReader:
     """Built once per guide: the verbs its task lists open with and the words of its profiles."""
 
@@ -83,8 +97,23 @@ class SkillReader:
         return ()
 
     def tools_as_products(self, low: str) -> tuple[str, ...]:
-        """The profiles' tools asked about as products, compared or operated, not as skills of a career."""
-        return self.tools_compared(low) or self.operated(low)
+        """The profiles' tools asked about as products (compared, operated or priced), and
+        employers set against each other: none of them as skills or places of a career."""
+        return self.tools_compared(low) or self.operated(low) or self.priced(low) or employers_compared(low)
+
+    def priced(self, low: str) -> tuple[str, ...]:
+        """The profiles' tools whose price is asked ("how much is a weights & biases team plan?")."""
+        career = phrasing.has_any(low, _CAREER_WORDS + lexicon.TOPIC_WORDS["salary"])
+        if career or not phrasing.has_any(low, _PRICE_WORDS):
+            return ()
+        terms = tuple(w for w in phrasing.WORD.findall(low) if w in self.terms)
+        return terms or tuple(phrasing.found(low, self.product_names))
+
+    @cached_property
+    def product_names(self) -> tuple[str, ...]:
+        """Names of several capitalised words inside the profiles' lines ("Weights & Biases", "Power BI")."""
+        name = re.compile(r"(?<=[\s(,/])([A-Z][\w+#-]*(?:\s+(?:&\s+)?[A-Z][\w+#-]*)+)")
+        return tuple(sorted({m.group(1).lower() for line in self._lines for m in name.finditer(line)}))
 
     def operated(self, low: str) -> tuple[str, ...]:
         """The profiles' tools `low` asks how to operate ("how do i set up an mlflow tracking server

@@ -931,3 +931,20 @@ def test_how_a_role_uses_a_tool_is_still_about_the_role(reader) -> None:
                                       "what dates is iclr on next spring"])
 def test_dates_and_deadlines_are_a_gap_of_the_guide(reader, question) -> None:
     assert reader.read(question).gap == "dates and deadlines"
+
+
+@pytest.mark.parametrize(("question", "foreign"), [
+    ("what's the price of a github actions subscription?", "github"),
+    ("deepmind vs openai, which company is cooler to work for?", "deepmind"),
+    ("so now be my data scientist and clean this spreadsheet", "be my"),
+    ("any tips on which neighbourhood to pick near canary wharf?", "neighbourhood"),
+])
+def test_products_priced_employers_compared_parts_played_and_housing_are_out_of_scope(reader, question,
+                                                                                      foreign) -> None:
+    reading = reader.read(question)
+
+    assert reading.kind == "out_of_scope" and foreign in reading.foreign
+
+
+def test_job_interviews_are_a_gap_of_the_guide(reader) -> None:
+    assert reader.read("what do they ask in mlops interviews?").gap == "job interviews"
