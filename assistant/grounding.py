@@ -99,6 +99,8 @@ def problems(answer: str, source_texts: list[str], allowed_text: str = "",
     pool = [source_texts[n - 1] for n in cited] if cited and cited_only else source_texts
     issues = [f"unsupported figure {f}" for f in unsupported_figures(answer, pool)]
     issues += [f"citation [{n}] does not exist" for n in invalid]
+    if answer.strip() and not re.search(r"[A-Za-z]{2,}", CITATION.sub(" ", answer)):
+        issues.append("nothing but citations")  # "[1]": the small model said nothing
     if allowed_text:
         issues += [f"unknown role {r!r}" for r in unknown_roles(answer, allowed_text + "\n" + "\n".join(source_texts))]
     return issues

@@ -422,6 +422,13 @@ def test_an_empty_model_reply_gets_quotes_from_the_guide(make_assistant) -> None
     assert "£50,000 – £100,000" in result.answer
 
 
+def test_a_model_reply_of_citations_alone_gets_quotes_from_the_guide(make_assistant) -> None:
+    result = make_assistant(PieceChatModel(pieces=[" [1]", "\n"])).answer(DS_UK_LLM)
+
+    assert result.mode == "extractive"
+    assert "£50,000 – £100,000" in result.answer
+
+
 SCENARIOS = {
     "grounded": (["A Data Scientist in the UK earns ", "£50,000 – £100,000", " [1]."], None),
     "invented figure": (["A Data Scientist in the UK earns ", f"£{INVENTED}", " [1]."], None),

@@ -228,3 +228,8 @@ def test_without_claims_keeps_the_rest_of_the_layout() -> None:
     weak = weak_claims(answer, [DS_SKILLS])
     assert weak == ["Kubernetes wizardry and quantum annealing [1]"]
     assert without_claims(answer, weak) == "Data Scientists need:\n- SQL [1]\n\nThat is all [1]."
+
+
+@pytest.mark.parametrize("answer", ["[1]", " [1] [2].", "[1]\n"])
+def test_an_answer_of_citations_alone_is_a_problem(answer) -> None:
+    assert problems(answer, [DS_SALARY, DS_SKILLS]) == ["nothing but citations"]
