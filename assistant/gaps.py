@@ -22,6 +22,14 @@ def asking(low: str) -> str:
     return last if phrasing.OPEN_QUESTION.match(last) or phrasing.YES_NO.match(last) else ""
 
 
+def _question_clause(asked: str) -> str:
+    """The clause that asks, without the context set before it ("moving to toronto next yr, what
+    would an mle get paid there?": the move is next year, not the pay)."""
+    wh = r"(?:what|what's|whats|how|which|where|who|why)\b"
+    opens = list(re.finditer(rf"(?:^|[,;:]\s*)((?:and\s+|so\s+)?{wh})", asked))
+    return asked[opens[-1].start(1):] if opens else asked
+
+
 def asks_future(asked: str) -> bool:
     """Does the asking name a time after the guide's ("in like 5 years", "in 2031")?"""
     return bool(lexicon.FUTURE_SPAN.search(asked)) or names_later_year(asked)
@@ -35,7 +43,7 @@ def names_later_year(asked: str) -> bool:
 def gap_in(low: str, topic: str | None, salaries: Sequence[SalaryRange]) -> str | None:
     """The name of the guide's gap `low` asks about, or None. `salaries` are the named roles'
     ranges: an employer the guide's own range is about ("at OpenAI") is no gap."""
-    asked = asking(low) or low
+    asked = _question_clause(asking(low) or low)
     qualifiers = " ".join(r.qualifier.lower() for r in salaries)
     for name, words in lexicon.GAP_TOPICS.items():
         if name == "employer names" and phrasing.found(qualifiers, lexicon.EMPLOYERS):

@@ -948,3 +948,8 @@ def test_products_priced_employers_compared_parts_played_and_housing_are_out_of_
 
 def test_job_interviews_are_a_gap_of_the_guide(reader) -> None:
     assert reader.read("what do they ask in mlops interviews?").gap == "job interviews"
+
+
+def test_a_time_in_the_context_before_the_question_is_not_the_time_of_the_pay(reader) -> None:
+    assert reader.read("relocating to seattle in 2028, what does a data scientist make there?").gap is None
+    assert reader.read("data scientist, what will they get paid in 2028?").gap == "future salaries"
