@@ -180,7 +180,7 @@ def parse_background(text: str) -> str:
 
 
 def names_an_unlisted_job(text: str) -> bool:
-    """True when the text names a job that is none of the guide's backgrounds ("I'm a lawyer"):
+    """True when the text names a job that is none of the guide's backgrounds ("I'm a vet"):
     the person has said what they are, so no guess of a background may stand in for it."""
     low = text.lower()
     return any(re.search(rf"(?<![\w-]){re.escape(job)}(?:s|es)?(?![\w-])", low) for job in _unlisted_jobs())

@@ -192,7 +192,7 @@ def compare_tracks(reading: Reading, facts: RoleFacts) -> Computed | None:
 
 
 def tracks_named(text: str, facts: RoleFacts) -> list[str]:
-    """The role's own tracks the text names ("the policy side of AI ethics": "policy"), not those
+    """The role's own tracks the text names ("AI safety, the policy track": "policy"), not those
     it rules out ("policy side, not technical")."""
     low = text.lower()
     return [t for t in facts.skill_tracks
@@ -202,7 +202,7 @@ def tracks_named(text: str, facts: RoleFacts) -> list[str]:
 
 def on_its_track(text: str, facts: RoleFacts) -> RoleFacts:
     """The role with only the salary lines of the one track the text names: asked the policy
-    side's pay in the US, the technical track's dollars are not its answer."""
+    track's pay in the US, the technical track's dollars are not its answer."""
     named = tracks_named(text, facts)
     lines = tuple(r for r in facts.salaries if len(named) == 1 and named[0].lower() in r.region.lower())
     return replace(facts, salaries=lines) if lines else facts

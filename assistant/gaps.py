@@ -18,16 +18,15 @@ def asking(low: str) -> str:
     asked = " ".join(s for s in sentences if s.rstrip().endswith("?"))
     if asked or len(sentences) < 2:
         return asked
-    last = sentences[-1]
-    return last if phrasing.OPEN_QUESTION.match(last) or phrasing.YES_NO.match(last) else ""
+    return sentences[-1] if phrasing.opens_as_question(sentences[-1]) else ""
 
 
 def _question_clause(asked: str) -> str:
     """The clause that asks, without the context set before it ("moving to toronto next yr, what
     would an mle get paid there?": the move is next year, not the pay)."""
-    wh = r"(?:what|what's|whats|how|which|where|who|why)\b"
-    opens = list(re.finditer(rf"(?:^|[,;:]\s*)((?:and\s+|so\s+)?{wh})", asked))
-    return asked[opens[-1].start(1):] if opens else asked
+    clauses = re.split(r"(?<=[,;:])\s+", asked)
+    opens = [n for n, clause in enumerate(clauses) if phrasing.OPEN_QUESTION.match(clause)]
+    return " ".join(clauses[opens[-1]:]) if opens else asked
 
 
 def asks_future(asked: str) -> bool:

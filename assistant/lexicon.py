@@ -168,7 +168,7 @@ GAP_TOPICS: dict[str, tuple[str, ...]] = {
                                         "freelancer", "freelancers", "freelancing", "contractor", "contractors",
                                         "contracting", "contract rate"),
     # Not "pay gap" alone: between two roles or tracks it is their ranges compared.
-    "pay gaps and diversity": ("gender", "gender pay gap", "diversity", "discrimination", "women in",
+    "pay gaps and diversity": ("gender", "diversity", "discrimination", "women in",
                                "men and women"),
     "age limits": ("too old", "age limit", "my age", "average age", "how old"),
     "job satisfaction": ("happier", "happiest", "job satisfaction", "satisfied", "stressful", "burnout",

@@ -42,6 +42,13 @@ TAG_QUESTION = re.compile(r"(?:,|\s)\s*(?:right|correct|true|yeah|yes|no|innit|o
                           r"don'?t they|doesn'?t it|is it not|am i right|am i wrong)\s*\?+\s*$", re.I)
 # A question that asks for content, not a yes or no.
 OPEN_QUESTION = re.compile(r"^\s*(?:and\s+|so\s+|also\s+)?(?:what|what's|whats|which|how|why|where|who|whom)\b", re.I)
+
+
+def opens_as_question(clause: str) -> bool:
+    """A clause that asks: an open question or a yes/no question, by its opening words."""
+    return bool(OPEN_QUESTION.match(clause) or YES_NO.match(clause))
+
+
 # A short label before a colon that opens a sentence ("quick one: ", "real talk - "): it frames the question.
 PREFACE = re.compile(r"^\s*(?:[\w']+\s+){0,3}[\w']+\s*(?::|\s-)\s+(?=\S)")
 # A closing request for the answer's form ("...? yes or no", "short answer pls"): how to answer, not what.

@@ -55,12 +55,8 @@ def told(text: str) -> str:
     clauses = re.split(r"(?<=[.!?;,])\s+", text.strip())
     # the last clause asks without its "?" too ("... is there room for me or is it only for developers")
     return " ".join(c for n, c in enumerate(clauses, start=1)
-                    if not ((c.rstrip().endswith("?") or n == len(clauses)) and _asks(c)))
-
-
-def _asks(clause: str) -> bool:
-    """A clause that asks: an open question or a yes/no question."""
-    return bool(phrasing.OPEN_QUESTION.match(clause) or phrasing.YES_NO.match(clause))
+                    if not ((c.rstrip().endswith("?") or n == len(clauses))
+                            and phrasing.opens_as_question(c)))
 
 
 def _reader(embeddings: Any, examples: Mapping[str, tuple[str, ...]]) -> NearestAsking:

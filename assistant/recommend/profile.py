@@ -176,7 +176,7 @@ def answers_from_description(text: str, chat_model: BaseChatModel | None, embedd
     what they miss, but only for questions whose subject the text mentions; when the model is
     None or returns nothing usable, keywords alone. The background comes from parse_background
     first; the model's guess only when that finds none, the text says what the person is or
-    does but names no job outside the guide's backgrounds ("I'm a lawyer" is the guide's
+    does but names no job outside the guide's backgrounds ("I'm a vet" is the guide's
     "other"), the guess does not contradict what they said outright, and (given the embedder)
     it is among the two backgrounds nearest in meaning to what they say of themselves: the
     small model called a teacher and a lawyer software engineers. A guess that stands is marked
