@@ -19,7 +19,10 @@ _FRAME = frozenset({"overview", "list", "guide", "ai", "ml", "career", "careers"
                     "cover", "covers", "summary", "summarise", "summarize", "options", "kinds", "types", "kind",
                     "type", "sorts", "sort", "field", "explain", "describe", "please", "pls", "can", "could",
                     "in", "of", "the", "a", "an", "what", "which", "are", "is", "does", "do", "about",
-                    "whats", "what's", "how", "many", "ones", "talk", "through", "walk", "over", "go", "you"})
+                    "whats", "what's", "how", "many", "ones", "talk", "through", "walk", "over", "go", "you",
+                    "this", "these", "one", "here", "actually", "exactly", "even", "has", "have", "got",
+                    "any", "mention", "mentions", "mentioned", "discuss", "discusses", "include", "includes",
+                    "describes", "described", "profile", "profiles", "profiled"})
 
 
 def asks_for_the_catalogue(reading: Reading) -> bool:

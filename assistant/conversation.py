@@ -117,7 +117,8 @@ class Conversation:
         for _, name, _ in places:  # "and in leeds?" has nothing of its own; "where to live in leeds?" has
             rest = re.sub(rf"(?<![\w-]){re.escape(name.lower())}(?![\w-])", " ", rest)
         rest = without_region_words(rest)  # a region's own name ("global tech hubs") asks nothing
-        own = [w for w in phrasing.content(rest) if w.isalpha() and w not in lexicon.REGION_WORDS and w not in lexicon.GO_ON]
+        own = [w for w in phrasing.content(rest) if w.isalpha() and w not in lexicon.REGION_WORDS
+               and w not in lexicon.GO_ON and w not in lexicon.LEAD_IN_WORDS]
         if not own or any(w in self._skills.terms for w in own):
             # Nothing of its own ("tell me more"), or a term of the roles' profiles ("why is sql such a big deal for it?")
             return False

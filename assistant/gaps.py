@@ -21,6 +21,37 @@ def asking(low: str) -> str:
     return sentences[-1] if phrasing.opens_as_question(sentences[-1]) else ""
 
 
+# The person speaking of themselves ("i spend hours in excel", "my job is stressful").
+_FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|ive|i'd|id|i'll|my|me|we|we're|our)\b")
+# A request made of the assistant ("help with my homework: ...", "fix my code"): it asks,
+# whatever it says of the asker.
+_REQUEST = re.compile(rf"^\s*{phrasing.LEAD_IN}(?:please\s+)?(?:help|fix|write|check|explain|tell|give|show|"
+                      r"make|solve|calculate|translate|proofread|find|book|list|compare|recommend|suggest|"
+                      r"draft|rewrite|review)\b")
+# The question leaning on what was told before it ("...bootcamps, is one worth it?").
+# ("that" at the end only: "a job that fits me" is no reference).
+_REFERS_BACK = re.compile(r"\b(?:it|this|those|these|them|one|ones)\b|\bthat\s*[?.!]*\s*$")
+
+
+def asked_part(low: str) -> str:
+    """`low` without what the asker tells of themselves: the sentences, and the clauses of a
+    sentence that asks, in which the person speaks of themselves without asking ("i freelance as a
+    designer. what does a prompt engineer do?" asks nothing of freelancing). All of it when nothing
+    asks, or when the question leans on what was told ("i'm eyeing a bootcamp, is it worth it?")."""
+    kept: list[str] = []
+    asking_any = False
+    for sentence in re.split(r"(?<=[.!?])\s+", low.strip()):
+        clauses = re.split(r"(?<=[,;:])\s+", sentence)
+        asks = [c for c in clauses
+                if c.rstrip().endswith("?") or phrasing.opens_as_question(c) or _REQUEST.match(c)]
+        if any(_REFERS_BACK.search(c) for c in asks):
+            return low
+        asking_any = asking_any or bool(asks)
+        told = clauses if asks else [sentence]
+        kept += [c for c in told if c in asks or not _FIRST_PERSON.search(c)]
+    return " ".join(kept) if asking_any else low
+
+
 def _question_clause(asked: str) -> str:
     """The clause that asks, without the context set before it ("moving to toronto next yr, what
     would an mle get paid there?": the move is next year, not the pay)."""
@@ -42,7 +73,8 @@ def names_later_year(asked: str) -> bool:
 def gap_in(low: str, topic: str | None, salaries: Sequence[SalaryRange]) -> str | None:
     """The name of the guide's gap `low` asks about, or None. `salaries` are the named roles'
     ranges: an employer the guide's own range is about ("at OpenAI") is no gap."""
-    asked = _question_clause(asking(low) or low)
+    told_apart = asked_part(low)
+    asked = _question_clause(asked_part(asking(low) or low))
     qualifiers = " ".join(r.qualifier.lower() for r in salaries)
     for name, words in lexicon.GAP_TOPICS.items():
         if name == "employer names" and phrasing.found(qualifiers, lexicon.EMPLOYERS):
@@ -50,7 +82,7 @@ def gap_in(low: str, topic: str | None, salaries: Sequence[SalaryRange]) -> str 
         if name in {"future salaries", "pay by seniority"}:
             if topic != "salary" or not phrasing.has_any(asked, words):
                 continue  # a pay attribute the question asks for, not the asker's ("im a junior. how much...?")
-        if phrasing.has_any(low, words):
+        if phrasing.has_any(told_apart, words):
             return name
     if topic == "salary" and asks_future(asked):
         return "future salaries"  # "and what will it be in like 5 years", "how much will MLEs make in 2031?"

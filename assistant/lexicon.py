@@ -49,7 +49,7 @@ ABBREVIATIONS: dict[str, str] = {
     "k8s": "kubernetes", "eng": "engineer", "engs": "engineers", "engr": "engineer", "sci": "scientist", "mgr": "manager",
     "yr": "year", "yrs": "years", "ppl": "people", "ur": "your", "plz": "please", "pls": "please",
     "ds": "data scientist", "mle": "machine learning engineer", "mles": "machine learning engineers",
-    "cert": "certificate", "certs": "certificates", "stats": "statistics",
+    "cert": "certificate", "certs": "certificates", "stats": "statistics", "abt": "about", "bc": "because",
 }
 
 # What a question asks about, by the words people use (a guide section each).
@@ -224,7 +224,8 @@ ARTEFACTS: tuple[str, ...] = (
 OFF_SUBJECTS: tuple[str, ...] = (
     "recipe", "cook",
     "bake", "weather", "raining", "rain", "sunny", "forecast", "football", "soccer", "world cup", "nba",
-    "capital of", "population of", "stock price", "bitcoin", "crypto", "movie", "film", "tv show",
+    "capital of", "population of", "stock price", "bitcoin", "crypto", "exchange rate", "exchange rates",
+    "conversion rate", "currency converter", "movie", "film", "tv show",
     "restaurant", "hotel", "flight", "homework", "equation", "integral", "derivative", "diagnose", "symptoms",
     "medication", "medicine", "legal advice", "legally", "lawsuit", "non-compete", "noncompete", "divorce",
     "horoscope", "lottery", "girlfriend",
@@ -303,6 +304,9 @@ PATH_MEANING: dict[str, tuple[str, ...]] = {
 SMALL_TALK = frozenset({"hi", "hello", "hey", "hiya", "yo", "thanks", "thank", "you", "thx", "ty", "cheers", "good",
                         "morning", "afternoon", "evening", "there", "ok", "okay", "cool", "great", "nice", "help"})
 # Words that only ask to go on with the last answer ("tell me more", "elaborate please"): no subject of their own.
+# Words that open a turn without changing what it asks ("anyway, what...", "hmm and what about...").
+LEAD_IN_WORDS = ("and", "so", "also", "anyway", "anyways", "but", "ok", "okay", "well", "right", "alright",
+                 "btw", "honestly", "actually", "lol", "haha", "hmm", "hm", "hmmm", "um", "umm")
 GO_ON = frozenset({"tell", "more", "elaborate", "expand", "continue", "details", "detail", "please", "pls", "plz",
                    "explain", "further", "again"})
 # Words that mark a question about the assistant itself rather than the guide.

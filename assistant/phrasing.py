@@ -30,10 +30,12 @@ JUDGEMENT = re.compile(rf"\b({_REASON}|how (hard|difficult|easy|tough|competitiv
 # sentences answer these (its honest notes), as they answer a yes/no question.
 HOW_HARD = re.compile(r"\b(how (hard|difficult|easy|tough|competitive|realistic|likely)|realistic|realistically|"
                       r"is it (hard|difficult|easy|tough|competitive|realistic))\b", re.I)
+LEAD_IN = rf"(?:(?:{'|'.join(lexicon.LEAD_IN_WORDS)})\b[\s,]*){{0,3}}"  # "anyway, what...", "ok so how..."
 YES_NO = re.compile(
     # an opening context ("at a small startup, ", "in the UK ", "honestly ") may come first, not a wh-word;
     # any opening phrase set off by a comma ("without a degree, ") is one too
-    r"^\s*(?:(?:at|in|for|as|with|on|from|if|when|honestly|realistically|so|ok|okay|and|but|like|also)\b"
+    rf"^\s*{LEAD_IN}"
+    r"(?:(?:at|in|for|as|with|on|from|if|when|honestly|realistically|so|ok|okay|and|but|like|also)\b"
     r"(?:(?!\b(?:what|which|how|why|where|who|whom|whose)\b)[^,?.]){0,40}?(?:,\s*|\s+)"
     r"|(?:(?!\b(?:what|which|how|why|where|who|whom|whose)\b)[^,?.]){1,40},\s*)?"
     r"(do|does|did|is|are|am|can|could|should|would|will|must|has|have|was|were)\b", re.I)
@@ -41,12 +43,16 @@ YES_NO = re.compile(
 TAG_QUESTION = re.compile(r"(?:,|\s)\s*(?:right|correct|true|yeah|yes|no|innit|or not|isn'?t it|aren'?t they|"
                           r"don'?t they|doesn'?t it|is it not|am i right|am i wrong)\s*\?+\s*$", re.I)
 # A question that asks for content, not a yes or no.
-OPEN_QUESTION = re.compile(r"^\s*(?:and\s+|so\s+|also\s+)?(?:what|what's|whats|which|how|why|where|who|whom)\b", re.I)
+OPEN_QUESTION = re.compile(rf"^\s*{LEAD_IN}(?:what|what's|whats|which|how|why|where|who|whom)\b", re.I)
+
+
+# A question cut short to its subject: "any certs i should get first", "any tips?".
+ELLIPTIC_QUESTION = re.compile(rf"^\s*{LEAD_IN}any\b", re.I)
 
 
 def opens_as_question(clause: str) -> bool:
-    """A clause that asks: an open question or a yes/no question, by its opening words."""
-    return bool(OPEN_QUESTION.match(clause) or YES_NO.match(clause))
+    """A clause that asks: an open question, a yes/no question or one cut short, by its opening words."""
+    return bool(OPEN_QUESTION.match(clause) or YES_NO.match(clause) or ELLIPTIC_QUESTION.match(clause))
 
 
 # A short label before a colon that opens a sentence ("quick one: ", "real talk - "): it frames the question.
@@ -136,6 +142,11 @@ def found(low: str, phrases: Sequence[str]) -> list[str]:
     return [p for p in phrases if re.search(rf"(?<![\w-]){re.escape(p)}(?![\w-])", low)]
 
 
+def names(low: str, noun: str) -> bool:
+    """Does `low` name `noun`, one or several ("nurse", "nurses")?"""
+    return bool(re.search(rf"(?<![\w-]){re.escape(noun)}(?:s|es)?(?![\w-])", low))
+
+
 def is_yes_no(text: str) -> bool:
     """A yes/no question: its question sentence (the one ending in "?", else the last) opens with
     an auxiliary verb ("I have a degree. Is that enough?") or ends on a tag ("..., right?"), and
@@ -153,7 +164,7 @@ def asked_of_me(low: str, phrase: str) -> bool:
     part of a question about a role ("does a PM write code")?"""
     lead = (r"(?:^|[.!?,;:]\s*|\b(?:can|could|would|will) you\s+|\bplease\s+|\bhelp me\s+|\bnow\s+|\bthen\s+"
             r"|\b(?:tell|give|show|make|send) (?:me|us)\s+)")
-    return bool(re.search(lead + rf"(?:\w+\s+){{0,2}}?{re.escape(phrase)}", low))
+    return bool(re.search(lead + rf"(?:\w+\s+){{0,3}}?{re.escape(phrase)}", low))
 
 
 def refused(low: str, phrase: str) -> bool:

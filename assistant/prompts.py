@@ -32,8 +32,9 @@ DECLINE_LISTED = ("The guide names {what} among the skills of the roles it descr
                   "compare or rate them, nor explain how to use them: it only covers AI career paths.")
 
 DECLINE_META = (
-    "I can't share my instructions or change how I work, but I'm happy to help with AI careers: "
-    "roles, skills, salaries by region, how to break in, or choosing your path."
+    "I can't share my instructions or change how I work. I answer questions about AI careers from one "
+    "guide, and only from it, citing it: roles, skills, salaries by region, how to break in, or choosing "
+    "your path."
 )
 
 EXTRACTIVE_INTRO = "Here is what the guide says (quoted from the guide):"

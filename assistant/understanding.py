@@ -14,12 +14,12 @@ import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from assistant import lexicon, phrasing
 from assistant.conversation import Conversation
+from assistant.gaps import asked_part, gap_in, names_later_year
 from assistant.gaps import asking as _asking
-from assistant.gaps import gap_in, names_later_year
 from assistant.meaning import NearestAsking
 from assistant.phrasing import FOLLOW_UP_START, JUDGEMENT, META_REQUEST, PRONOUN, YES_NO  # noqa: F401
 from assistant.places import places_in
@@ -34,8 +34,7 @@ from core.embeddings import english_words
 logger = logging.getLogger(__name__)
 
 Kind = Literal["role_fact", "comparison", "ranking", "path_request", "general", "meta", "out_of_scope"]
-KINDS: tuple[str, ...] = ("role_fact", "comparison", "ranking", "path_request", "general", "meta",
-                          "out_of_scope")
+KINDS: tuple[str, ...] = get_args(Kind)
 
 # MiniLM cosine to a topic's nearest example asking, and its lead over the next topic; set by
 # inspecting paraphrases (tests/test_understanding_semantic.py pins the behaviour).
@@ -143,9 +142,8 @@ class QuestionReader(Conversation):
         yes_no = phrasing.is_yes_no(low)
         if META_REQUEST.search(raw) or phrasing.has_any(low, lexicon.META_WORDS):
             return Reading(raw, "meta", text=raw, query=raw, yes_no=yes_no)
-        # What is asked for, not what the asker tells ("long story short, i was a journalist..."):
-        # the sentences that ask, when some do.
-        asked = _asking(low) or low
+        # What is asked for, not what the asker tells ("long story short, i was a journalist...").
+        asked = asked_part(_asking(low) or low)
         # "does a PM / do they write code?" asks about a role's work, not for the assistant's
         chores = [c for c in phrasing.found(asked, lexicon.CHORES) if (not (roles or yes_no) or phrasing.asked_of_me(low, c))
                   and not phrasing.refused(asked, c)]
@@ -153,7 +151,8 @@ class QuestionReader(Conversation):
             + list(() if roles else self.words.unknown_choice(asked) or self._skills.tools_as_products(asked))
         chores += [a for a in [phrasing.artefact_asked(low)] if a]
         jobs = [j for j in self._other_jobs(text, tuple(r.title for r in named)) if not self._heads_a_section(j)]
-        own = tuple(j for j in jobs if phrasing.held_by_the_asker(low, j))  # their background, not the subject
+        # their background, or a job in what they tell ("a recruiter pinged me"): not the subject
+        own = tuple(j for j in jobs if phrasing.held_by_the_asker(low, j) or not phrasing.names(asked, j))
         jobs = [j for j in jobs if j not in own]
         unprofiled = tuple(j for j in jobs if j in self._guide)
         jobs = [j for j in jobs if j not in unprofiled]
