@@ -70,7 +70,8 @@ TOPIC_WORDS: dict[str, tuple[str, ...]] = {
               "type of person", "who should", "who is it for", "who's it for", "who is this for", "who's this for",
               "who is that for", "who's that for", "aimed at"),
     "break_in": ("break in", "break into", "breaking into", "get started", "get into", "getting into", "start",
-                 "starting", "become", "becoming", "entry", "land", "transition", "switch", "pivot", "hired"),
+                 "starting", "become", "becoming", "entry", "land", "transition", "switch", "pivot", "hired",
+                 "path to", "route to", "route into", "way into", "way in"),
     "summary": ("what is", "what's", "whats", "explain", "describe", "overview"),
     # The guide's "How to choose your path" quiz itself (not a request to take it).
     "quiz": ("quiz", "quizzes", "choose your path", "choosing your path", "choose a path", "choosing a path",

@@ -173,14 +173,14 @@ class QuestionReader(Conversation):
         gap, topic = self._gap(low, topic, roles)
         if gap is None and yes_no and roles and topic in {None, "skills", "break_in"}:
             gap = self._unmentioned(raw, low, roles)  # "do you need an MBA to become an AI PM?"
-        set_aside = tuple(r.title for r in named if r.title not in roles)
-        common = dict(question=raw, roles=roles, set_aside=set_aside, topic=topic, region=region, place=place, gap=gap,
-                      direction=direction, yes_no=yes_no, text=text, unprofiled=unprofiled,
-                      judgement=bool(JUDGEMENT.search(low)),
+        common = dict(question=raw, roles=roles, topic=topic, region=region, place=place, gap=gap,
+                      set_aside=tuple(n.title for n in named if n.title not in roles), direction=direction,
+                      yes_no=yes_no, text=text, unprofiled=unprofiled, judgement=bool(JUDGEMENT.search(low)),
                       defined=() if phrasing.ABOUT_YOU.search(asked) else self._skills.defined_in(asked))
         if chores:
             return Reading(kind="out_of_scope", foreign=tuple(chores), query=raw, **common)
-        if not phrasing.asks_about_a_topic(low) and (
+        ranks_pay = topic == "salary" and direction and not re.search(r"\bme\b", asked)  # not "...for me?"
+        if not phrasing.asks_about_a_topic(low) and not ranks_pay and (
                 (not named and phrasing.is_path_request(raw, low)) or (topic in {None, "suits"} and phrasing.asks_for_me(raw))
                 or (own and not named and topic in {None, "suits", "break_in"})) and self._path_or_guide.label(low) != "guide":
             return Reading(kind="path_request", query=raw, **common)

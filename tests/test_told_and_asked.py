@@ -108,3 +108,13 @@ def test_asking_which_roles_the_guide_has_in_other_words_is_the_catalogue(reader
 
 def test_the_answer_to_a_meta_question_says_where_answers_come_from() -> None:
     assert "from one guide" in prompts.DECLINE_META
+
+
+def test_which_role_pays_most_is_a_ranking_whatever_the_person_tells(reader) -> None:
+    assert reader.read("i'm skint and want a raise, which ai role pays the most in the us").kind == "ranking"
+    # asked for themselves, it stays a path request
+    assert reader.read("i'm a chemist, which ai role makes the most sense for me?").kind == "path_request"
+
+
+def test_the_path_to_a_role_asks_how_to_break_in(reader) -> None:
+    assert reader.read("what's the route into mlops from sysadmin work").topic == "break_in"
