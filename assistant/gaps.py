@@ -23,7 +23,7 @@ def asking(low: str) -> str:
 
 # The person speaking of themselves ("i spend hours in excel", "my job is stressful").
 _FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|ive|i'd|id|i'll|my|me|we|we're|our)\b")
-# A request made of the assistant ("help with my homework: ...", "fix my code"): it asks,
+# A request made of the assistant ("help with my homework: ...", "check this script"): it asks,
 # whatever it says of the asker.
 _REQUEST = re.compile(rf"^\s*{phrasing.LEAD_IN}(?:please\s+)?(?:help|fix|write|check|explain|tell|give|show|"
                       r"make|solve|calculate|translate|proofread|find|book|list|compare|recommend|suggest|"

@@ -46,7 +46,7 @@ TAG_QUESTION = re.compile(r"(?:,|\s)\s*(?:right|correct|true|yeah|yes|no|innit|o
 OPEN_QUESTION = re.compile(rf"^\s*{LEAD_IN}(?:what|what's|whats|which|how|why|where|who|whom)\b", re.I)
 
 
-# A question cut short to its subject: "any certs i should get first", "any tips?".
+# A question cut short to its subject: "any courses worth doing", "any tips?".
 ELLIPTIC_QUESTION = re.compile(rf"^\s*{LEAD_IN}any\b", re.I)
 
 
