@@ -51,6 +51,16 @@ def project_corpus() -> Path:
 
 
 @pytest.fixture(scope="session")
+def reader(project_corpus: Path) -> Any:
+    """The question reader over the project's corpus, without embeddings (modules may override it)."""
+    from assistant.chain import load_guide_text
+    from assistant.roles import load_roles
+    from assistant.understanding import QuestionReader
+
+    return QuestionReader(load_roles(project_corpus), load_guide_text(project_corpus))
+
+
+@pytest.fixture(scope="session")
 def shared_corpus() -> Path:
     """The published guide and its library: ../shared/corpus/ai-educademy (CC BY-SA 4.0)."""
     path = Path(os.environ.get(SHARED_CORPUS_ENV) or REPO.parent / "shared" / "corpus" / "ai-educademy")

@@ -3,23 +3,10 @@ a piece that asks nothing, or asks the same again, is not."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from assistant.answers import AnswerResult
-from assistant.chain import load_guide_text
 from assistant.multipart import joined, questions_in, split_questions
-from assistant.roles import load_roles
-from assistant.understanding import QuestionReader
-
-REPO = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="module")
-def reader() -> QuestionReader:
-    corpus = REPO / "corpus"
-    return QuestionReader(load_roles(corpus), load_guide_text(corpus))
 
 
 @pytest.mark.parametrize(("text", "pieces"), [

@@ -3,28 +3,12 @@ the telling ("i work nights as a freelance translator. what does...") does not d
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from fakes.turns import history
 
 from assistant import phrasing, prompts
 from assistant.catalogue import asks_for_the_catalogue
-from assistant.chain import load_guide_text
 from assistant.gaps import asked_part
-from assistant.roles import load_roles
-from assistant.understanding import QuestionReader
-
-REPO = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="module")
-def reader() -> QuestionReader:
-    corpus = REPO / "corpus"
-    return QuestionReader(load_roles(corpus), load_guide_text(corpus))
-
-
-def history(question: str) -> list[dict]:
-    return [{"role": "user", "content": question}, {"role": "assistant", "content": "(an answer) [1]"}]
 
 
 @pytest.mark.parametrize(("text", "asked"), [

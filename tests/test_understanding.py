@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fakes.turns import history
 
 from assistant.chain import load_guide_text
 from assistant.phrasing import shortens
@@ -19,16 +20,6 @@ REPO = Path(__file__).resolve().parents[1]
 MLE, DS, PM = "Machine Learning Engineer", "Data Scientist", "AI Product Manager"
 MLOPS = "MLOps / AI Infrastructure Engineer"
 RS = "AI/ML Research Scientist"
-
-
-@pytest.fixture(scope="module")
-def reader() -> QuestionReader:
-    corpus = REPO / "corpus"
-    return QuestionReader(load_roles(corpus), load_guide_text(corpus))
-
-
-def history(question: str) -> list[dict]:
-    return [{"role": "user", "content": question}, {"role": "assistant", "content": "(an answer) [1]"}]
 
 
 # --------------------------------------------------------------------------- intent

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fakes.turns import history
 
 from assistant.chain import load_guide_text
 from assistant.roles import load_roles
@@ -97,10 +98,6 @@ def test_a_question_on_how_the_guide_sees_choosing_a_path_is_no_path_request(rea
                                       "i'm a data analyst, excel + some sql. what's the natural next step into ai?"])
 def test_a_request_for_a_path_of_ones_own_stays_a_path_request(reader, question) -> None:
     assert reader.read(question).kind == "path_request"
-
-
-def history(question: str) -> list[dict]:
-    return [{"role": "user", "content": question}, {"role": "assistant", "content": "(an answer) [1]"}]
 
 
 def test_a_follow_up_far_from_every_guide_topic_is_read_on_its_own(reader) -> None:

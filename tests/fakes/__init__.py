@@ -1,1 +1,1 @@
-"""Test doubles that run as real servers (an OpenAI-compatible LLM server, ...)."""
+"""Test doubles: real servers (an OpenAI-compatible LLM server, ...) and stand-in conversations."""
