@@ -23,11 +23,6 @@ def asking(low: str) -> str:
 
 # The person speaking of themselves ("i spend hours in excel", "my job is stressful").
 _FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|ive|i'd|id|i'll|my|me|we|we're|our)\b")
-# A request made of the assistant ("help with my homework: ...", "check this script"): it asks,
-# whatever it says of the asker.
-_REQUEST = re.compile(rf"^\s*{phrasing.LEAD_IN}(?:please\s+)?(?:help|fix|write|check|explain|tell|give|show|"
-                      r"make|solve|calculate|translate|proofread|find|book|list|compare|recommend|suggest|"
-                      r"draft|rewrite|review)\b")
 # The question leaning on what was told before it ("...bootcamps, is one worth it?").
 # ("that" at the end only: "a job that fits me" is no reference).
 _REFERS_BACK = re.compile(r"\b(?:it|this|those|these|them|one|ones)\b|\bthat\s*[?.!]*\s*$")
@@ -43,7 +38,7 @@ def asked_part(low: str) -> str:
     for sentence in re.split(r"(?<=[.!?])\s+", low.strip()):
         clauses = re.split(r"(?<=[,;:])\s+", sentence)
         asks = [c for c in clauses
-                if c.rstrip().endswith("?") or phrasing.opens_as_question(c) or _REQUEST.match(c)]
+                if c.rstrip().endswith("?") or phrasing.opens_as_question(c) or phrasing.IMPERATIVE.match(c)]
         if any(_REFERS_BACK.search(c) for c in asks):
             return low
         asking_any = asking_any or bool(asks)

@@ -308,6 +308,11 @@ SMALL_TALK = frozenset({"hi", "hello", "hey", "hiya", "yo", "thanks", "thank", "
 # Words that open a turn without changing what it asks ("anyway, what...", "hmm and what about...").
 LEAD_IN_WORDS = ("and", "so", "also", "anyway", "anyways", "but", "ok", "okay", "well", "right", "alright",
                  "btw", "honestly", "actually", "lol", "haha", "hmm", "hm", "hmmm", "um", "umm")
+# Verbs that ask the assistant to do something ("can you list...", "please check this script").
+REQUEST_VERBS = ("help", "fix", "write", "check", "explain", "tell", "give", "show", "make", "solve", "calculate",
+                 "translate", "proofread", "find", "book", "list", "compare", "recommend", "suggest", "draft",
+                 "rewrite", "review", "describe", "summarise", "summarize", "walk", "outline", "share", "break",
+                 "point", "name")
 GO_ON = frozenset({"tell", "more", "elaborate", "expand", "continue", "details", "detail", "please", "pls", "plz",
                    "explain", "further", "again"})
 # Words that mark a question about the assistant itself rather than the guide.

@@ -68,9 +68,11 @@ def without_answer_form(question: str) -> str:
     return ANSWER_FORM.sub("", question).strip() or question
 
 
+_REQUEST_VERB = rf"(?:please\s+)?(?:{'|'.join(lexicon.REQUEST_VERBS)})\b"
 # "can you give me an overview": a request to the assistant, not a yes/no question.
-REQUEST = re.compile(r"^\s*(can|could|would|will)\s+(you|u)\s+(please\s+)?(give|tell|show|list|explain|describe|"
-                     r"summari[sz]e|walk|outline|share|recommend|suggest|help|break|compare|point|name)\b", re.I)
+REQUEST = re.compile(rf"^\s*(?:can|could|would|will)\s+(?:you|u)\s+{_REQUEST_VERB}", re.I)
+# The same request put plainly ("check this script", "ok so please list..."): it asks, whatever it tells.
+IMPERATIVE = re.compile(rf"^\s*{LEAD_IN}{_REQUEST_VERB}", re.I)
 
 def artefact_asked(low: str) -> str | None:
     """The artefact `low` asks the assistant to make ("can you give me a docker-compose file for

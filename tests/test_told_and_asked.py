@@ -73,6 +73,18 @@ def test_a_statement_does_not_open_as_a_question() -> None:
     assert not phrasing.opens_as_question("anyway i have been a teacher for ten years")
 
 
+@pytest.mark.parametrize("request_", ["could you draft a cover letter for an ml job?", "can u find me a bootcamp?"])
+def test_a_request_put_as_can_you_is_no_yes_no_question(request_) -> None:
+    assert not phrasing.is_yes_no(request_)
+    assert phrasing.is_yes_no("can a data scientist move into mlops?")
+
+
+def test_a_request_put_plainly_asks_whatever_it_tells() -> None:
+    assert asked_part("i'm stuck on my thesis, walk me through a research career") == "walk me through a research career"
+    assert asked_part("i'm stuck on my thesis, what does a research scientist do?") == (
+        "what does a research scientist do?")
+
+
 def test_a_follow_up_that_opens_with_filler_words_still_continues(reader) -> None:
     reading = reader.read("hmm ok and what abt data scientists, same?", history("do mlops engineers need kubernetes?"))
 
