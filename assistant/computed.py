@@ -340,7 +340,7 @@ def _gap_answer(reading: Reading, facts: list[RoleFacts]) -> Computed:
     subject = f"for the {who}" if facts else "for any role"
     text = f"The guide does not say anything about {reading.gap} {subject}."
     profiled = [f for f in facts if f.detailed]
-    if profiled and reading.gap in {"future salaries", "pay by seniority"} and profiled[0].salaries:
+    if profiled and reading.gap in lexicon.PAY_GAPS and profiled[0].salaries:
         f = profiled[0]
         ranges = ", ".join(f"{r.region} {r.display(with_qualifier=True)}" for r in f.salaries)
         text += f" What it gives are its 2026 estimates for the {f.title}: {ranges} {src.cite(f, SALARY)}."

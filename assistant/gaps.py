@@ -8,6 +8,7 @@ import re
 from collections.abc import Sequence
 
 from assistant import lexicon, phrasing
+from assistant.regions import cities_compared
 from assistant.salaries import SalaryRange
 
 
@@ -26,6 +27,25 @@ _FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|ive|i'd|id|i'll|my|me|we|we're|o
 # The question leaning on what was told before it ("...bootcamps, is one worth it?").
 # ("that" at the end only: "a job that fits me" is no reference).
 _REFERS_BACK = re.compile(r"\b(?:it|this|those|these|them|one|ones)\b|\bthat\s*[?.!]*\s*$")
+
+
+# A remark on what was said before ("that might pay better", "reading it for an interview"), not a question.
+_REMARK = re.compile(r"\b(?:it|this)\b"
+                     r"|\b(?:that|they)\s+(?:might|may|would|could|will|is|was|seems|sounds|looks)\b")
+
+
+# Two things set against each other ("london vs manchester", "how much more than ...").
+_SET_AGAINST = re.compile(r"\b(?:vs|versus|compared?|comparison|difference|differ|than|between)\b")
+
+
+def only_tells(piece: str) -> bool:
+    """Does `piece` ask nothing, only tell of the asker ("i'm a data scientist and just found out
+    im underpaid") or remark on what came before ("thinking that might pay better")?"""
+    low = piece.lower().strip()
+    if low.endswith("?") or phrasing.opens_as_question(low) or phrasing.IMPERATIVE.match(low) \
+            or phrasing.REQUEST.match(low):
+        return False
+    return bool(_FIRST_PERSON.search(low) or _REMARK.search(low))
 
 
 def asked_part(low: str) -> str:
@@ -65,6 +85,13 @@ def names_later_year(asked: str) -> bool:
     return any(int(y) > lexicon.GUIDE_YEAR for y in re.findall(r"\b(20\d\d)\b", asked))
 
 
+def asks_past(asked: str) -> bool:
+    """Does the asking name a time before the guide's estimates ("since 2020", "in 2022", "have
+    they gone up")?"""
+    return bool(lexicon.PAST_SPAN.search(asked)) or any(
+        int(y) < lexicon.GUIDE_YEAR for y in re.findall(r"\b((?:19|20)\d\d)\b", asked))
+
+
 def gap_in(low: str, topic: str | None, salaries: Sequence[SalaryRange]) -> str | None:
     """The name of the guide's gap `low` asks about, or None. `salaries` are the named roles'
     ranges: an employer the guide's own range is about ("at OpenAI") is no gap."""
@@ -81,6 +108,11 @@ def gap_in(low: str, topic: str | None, salaries: Sequence[SalaryRange]) -> str 
             return name
     if topic == "salary" and asks_future(asked):
         return "future salaries"  # "and what will it be in like 5 years", "how much will MLEs make in 2031?"
+    if topic == "salary" and asks_past(asked):
+        return "past salaries"  # "how have DS salaries changed since 2020?"
+    set_against = _SET_AGAINST.search(told_apart) or phrasing.direction(low)
+    if topic == "salary" and set_against and cities_compared(told_apart):
+        return lexicon.CITY_PAY  # "how much more does london pay than manchester?"
     if lexicon.VACANCY_COUNT.search(low):
         return "job numbers"
     if lexicon.AGE.search(low):

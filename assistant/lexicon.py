@@ -105,6 +105,10 @@ GAP_COVERED_BY: dict[str, str] = {"hiring demand": "Growth outlook"}
 GUIDE_YEAR = 2026
 # What an outlook asked for a later year is: the guide's outlook is for now.
 FORECASTS = "forecasts for later years"
+# What a difference in pay between two cities of one region is: the guide has one range per region.
+CITY_PAY = "pay differences between cities"
+# Gaps in pay the guide answers with the ranges it has (its 2026 estimates for each region).
+PAY_GAPS = frozenset({"future salaries", "past salaries", "pay by seniority", CITY_PAY})
 # Conditions stated inside a question ("...without a cs degree?", "if i don't have a phd"): they
 # qualify what is asked and do not set its topic.
 CONDITION = re.compile(r"\b(?:without|with no|if i (?:do not|don'?t|dont) have|if i have no|even though i have no)"
@@ -198,9 +202,21 @@ HIRING = ("hire", "hires", "hiring", "recruit", "recruits", "recruiting", "accep
 # How many jobs or positions are open, however the job is named in between
 # ("how many data scientist jobs are open", "are there many mle positions available").
 # A span of time from now ("in like 5 years", "within the next decade"): pay then is not the guide's.
-FUTURE_SPAN = re.compile(r"\b(?:in|within|after)\s+(?:(?:like|about|around|roughly|maybe|another|the next)\s+){0,2}"
-                         r"(?:\d+|a few|few|a couple of|two|three|four|five|ten|twenty)\s+(?:years?|yrs?|decades?)\b"
-                         r"|\b(?:in|within|over)\s+the\s+next\s+(?:decade|few years)\b")
+_SPAN = r"(?:\d+|a few|few|a couple of|two|three|four|five|ten|twenty)\s+(?:years?|yrs?|decades?)\b"
+FUTURE_SPAN = re.compile(r"\b(?:in|within|after|over|during)\s+"
+                         r"(?:(?:like|about|around|roughly|maybe|another|the next|the coming)\s+){0,2}"
+                         rf"{_SPAN}"
+                         r"|\b(?:in|within|over|during)\s+the\s+(?:next|coming)\s+(?:decade|few years)\b"
+                         # "will they go up or down", "is pay going to rise"
+                         r"|\b(?:will|going to|gonna)\b(?:\s+[\w']+){0,3}?\s+"
+                         r"(?:go up|go down|rise|fall|drop|grow|increase|decrease|change|shrink)\b")
+# A time before the guide's estimates ("since 2020", "over the last 5 years", "have they gone up").
+PAST_SPAN = re.compile(rf"\bsince\s+(?:19|20)\d\d\b|\b{_SPAN}\s+ago\b"
+                       r"|\b(?:in|over|during)\s+the\s+(?:last|past)\s+"
+                       rf"(?:(?:few|couple of)\s+years|decade|{_SPAN})"
+                       r"|\b(?:have|has)\b(?:\s+[\w']+){0,3}?\s+"
+                       r"(?:gone up|gone down|risen|fallen|dropped|grown|increased|decreased|changed|shrunk)"
+                       r"\b")
 VACANCY_COUNT = re.compile(r"\bhow many\b(?:\s+[\w-]+){0,4}?\s+(?:jobs|positions|vacancies|openings)\b"
                            r"|\b(?:jobs|positions)\s+(?:are\s+|still\s+)?(?:open|available|out there)\b")
 
@@ -209,7 +225,8 @@ VACANCY_COUNT = re.compile(r"\bhow many\b(?:\s+[\w-]+){0,4}?\s+(?:jobs|positions
 CHORES: tuple[str, ...] = (
     "translate", "translation", "write me", "write a", "write an", "write some", "write code", "python code",
     "python script", "a function that", "sql query for", "poem", "poetry", "haiku", "song", "lyrics", "story",
-    "joke", "essay", "cover letter", "tutorial", "teach me", "debug", "fix my", "how do i fix", "install",
+    "joke", "essay", "cover letter", "tutorial", "teach me", "debug", "fix my", "fix this",
+    "fix it", "fix that", "how do i fix", "install",
     "installing", "book me", "book a", "book us", "reserve", "order me", "solve this", "balance this", "calculate", "summarize this", "summarise this",
     "in german", "in french", "in spanish", "into german", "into french", "into spanish",
     # playing a part for the asker
@@ -220,6 +237,8 @@ CHORES: tuple[str, ...] = (
 ARTEFACTS: tuple[str, ...] = (
     "file", "files", "script", "scripts", "code", "snippet", "config", "configuration", "template", "yaml",
     "json", "dockerfile", "function", "class", "query", "program", "notebook", "kernel", "regex", "app",
+    # writing of the asker's own, or someone else's, to write or work on
+    "email", "letter", "cv", "resume", "essay", "report", "paper", "article", "abstract", "message", "post",
 )
 # Subjects outside AI careers, however they are asked.
 OFF_SUBJECTS: tuple[str, ...] = (
@@ -230,6 +249,8 @@ OFF_SUBJECTS: tuple[str, ...] = (
     "restaurant", "hotel", "flight", "homework", "equation", "integral", "derivative", "diagnose", "symptoms",
     "medication", "medicine", "legal advice", "legally", "lawsuit", "non-compete", "noncompete", "divorce",
     "horoscope", "lottery", "girlfriend",
+    # what is happening now
+    "news", "headlines", "this week",
     "boyfriend", "relationship advice", "tax", "taxes", "mortgage", "insurance", "invoice", "error", "errors",
     "bug", "permission denied", "stack trace", "mathematically", "empire", "history of", "times",
     # where to live

@@ -75,13 +75,16 @@ REQUEST = re.compile(rf"^\s*(?:can|could|would|will)\s+(?:you|u)\s+{_REQUEST_VER
 IMPERATIVE = re.compile(rf"^\s*{LEAD_IN}{_REQUEST_VERB}", re.I)
 
 def artefact_asked(low: str) -> str | None:
-    """The artefact `low` asks the assistant to make ("can you give me a docker-compose file for
-    mlflow?" -> "file"), or None: a request verb aimed at the assistant, then the thing within a
-    few words ("does a PM write the code?" asks nothing of it)."""
+    """The artefact `low` asks the assistant to make or work on ("can you give me a docker-compose
+    file for mlflow?" -> "file", "help me proofread my essay" -> "essay"), or None: a request verb
+    aimed at the assistant, then the thing within a few words ("does a PM write the code?" asks
+    nothing of it)."""
     things = "|".join(lexicon.ARTEFACTS)
-    m = re.search(r"(?:^|[.!?]\s+|\b(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?|\bplease\s+)(?:just\s+)?"
-                  r"(?:give|send|show|make|create|generate|write|build|draft|produce)\s+(?:me|us)?\s*(?:an?|the|some)\s+"
-                  rf"(?:[\w./+-]+\s+){{0,3}}?({things})\b", low)
+    m = re.search(r"(?:^|[.!?]\s+|\b(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?(?:help\s+me\s+)?"
+                  r"|\bplease\s+|\bhelp\s+me\s+)(?:just\s+)?"
+                  r"(?:give|send|show|make|create|generate|write|build|draft|produce|summari[sz]e|proofread|"
+                  r"rewrite|edit|polish|fix|translate)\s+(?:me|us)?\s*(?:an?|the|some|my|our|this)\s+"
+                  rf"(?:(?:'[^']+'|\"[^\"]+\")\s+)?(?:[\w./+'-]+\s+){{0,3}}?({things})\b", low)
     return m.group(1) if m else None
 
 
@@ -261,7 +264,11 @@ def asks_about_a_topic(low: str) -> bool:
 
 # "make" is pay only where money is meant: "what do they make in the UK", not "makes a good fit".
 MAKES_MONEY = re.compile(r"\bmak(?:e|es|ing)\b(?=\s*(?:$|[?.!,]|in\b|a year|per\b|annually|at\b|on average|"
-                          r"money|bank|bucks|a living|starting|to start|more|less|most|least|the most|the least|better))")
+                          r"money|bank|bucks|a living|starting|to start|more|less|most|least|the most|"
+                          r"the least|"
+                          # where or when: "what do they make over here", "what do they make these days"
+                          r"better|(?:over\s+)?(?:here|there)\b|these days|nowadays|now\b|usually|typically|"
+                          r"normally))")
 # "what does a [role] do (besides ...)?", "no idea what [she] does", the role's name taken out:
 # the work is asked for by its verb.
 _DOER = r"(?:(?:an?|the)\s+)?(?:(?!(?:i|we|you|u|ya)\b)[\w'-]+\s+)?(?:(?:actually|really|even|exactly)\s+)?"

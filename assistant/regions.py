@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from assistant import lexicon
+from assistant import lexicon, phrasing
+from assistant.places import places_in
 
 REGIONS: dict[str, str] = {"uk": "UK", "us": "US", "global": "Global tech hubs"}
 _REGION_WORDS = lexicon.REGION_WORDS
@@ -99,3 +100,39 @@ def says_here(low: str, start: int) -> bool:
     before = re.sub(r"\s+", " ", low[max(0, start - 20):start]).strip()
     before = re.sub(r"\s+the$", "", before)
     return before.endswith(lexicon.HERE_NOW)
+
+
+def region_and_place(text: str) -> tuple[str | None, str | None]:
+    """The guide region a text names ("the States" -> "us"), or the place it names that
+    the guide has no figures for ("India")."""
+    key = region_in_text(text)
+    low = phrasing.normal(text)
+    hits: list[tuple[int, str]] = []
+    missing: list[tuple[int, str]] = []
+    for start, name, country in places_in(low):
+        if name.lower() in lexicon.REGION_WORDS:
+            continue  # already read above ("London", "Berlin")
+        near = lexicon.COUNTRY_REGION.get(country or "")
+        if near:
+            hits.append((start, near))
+        else:
+            missing.append((start, name))
+    if key:  # "uk vs india": a place beside a region is asked too, unless it is where the asker is
+        asked = [name for start, name in sorted(missing) if not says_here(low, start)]
+        return key, asked[0] if asked else None
+    if hits:
+        return min(hits)[1], None
+    return None, min(missing)[1] if missing else None
+
+
+def cities_compared(low: str) -> bool:
+    """Does `low` name two cities or areas of one of the guide's regions ("london vs manchester",
+    "bristol or leeds")? The guide gives one range per region, so it cannot tell them apart."""
+    seen: dict[str, set[str]] = {}
+    for word in lexicon.REGION_CITIES:
+        if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", low):
+            seen.setdefault(_REGION_WORDS[word], set()).add(word)
+    for _, name, country in places_in(low):
+        if (key := lexicon.COUNTRY_REGION.get(country or "")) and name.lower() not in _REGION_WORDS:
+            seen.setdefault(key, set()).add(name.lower())
+    return any(len(names) >= 2 for names in seen.values())

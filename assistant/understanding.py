@@ -22,10 +22,9 @@ from assistant.gaps import asked_part, gap_in, names_later_year
 from assistant.gaps import asking as _asking
 from assistant.meaning import NearestAsking
 from assistant.phrasing import FOLLOW_UP_START, JUDGEMENT, META_REQUEST, PRONOUN, YES_NO  # noqa: F401
-from assistant.places import places_in
 from assistant.quiz import QUESTIONS
 from assistant.references import with_ordinals_resolved
-from assistant.regions import region_in_text, says_here, without_region_words
+from assistant.regions import region_and_place, without_region_words
 from assistant.roles import RoleFacts, alias_pattern, find_roles, without_role_names
 from assistant.skills_asked import SkillReader
 from assistant.vocabulary import GuideWords
@@ -144,19 +143,14 @@ class QuestionReader(Conversation):
             return Reading(raw, "meta", text=raw, query=raw, yes_no=yes_no)
         # What is asked for, not what the asker tells ("long story short, i was a journalist...").
         asked = asked_part(_asking(low) or low)
-        # "does a PM / do they write code?" asks about a role's work, not for the assistant's
-        chores = [c for c in phrasing.found(asked, lexicon.CHORES) if (not (roles or yes_no) or phrasing.asked_of_me(low, c))
-                  and not phrasing.refused(asked, c)]
-        chores += phrasing.found(asked, lexicon.OFF_SUBJECTS) + phrasing.found(asked, lexicon.PRODUCTS) \
-            + list(() if roles else self.words.unknown_choice(asked) or self._skills.tools_as_products(asked))
-        chores += [a for a in [phrasing.artefact_asked(low)] if a]
+        chores = self._chores(low, asked, bool(roles or yes_no))
         jobs = [j for j in self._other_jobs(text, tuple(r.title for r in named)) if not self._heads_a_section(j)]
         # their background, or a job in what they tell ("a recruiter pinged me"): not the subject
         own = tuple(j for j in jobs if phrasing.held_by_the_asker(low, j) or not phrasing.names(asked, j))
         jobs = [j for j in jobs if j not in own]
         unprofiled = tuple(j for j in jobs if j in self._guide)
         jobs = [j for j in jobs if j not in unprofiled]
-        region, place = self._region(text)
+        region, place = region_and_place(text)
         direction = phrasing.direction(low)
         topic = _range_end_pay(low, self._topic(low, roles), region, direction, roles)
         if topic is None and region and (roles or (direction and not self._about_a_place(low))):
@@ -194,6 +188,17 @@ class QuestionReader(Conversation):
             query = f"{roles[0]} {lexicon.TOPIC_LABEL.get(topic or '', topic or '')} {raw}".strip()
         return Reading(kind=kind, foreign=tuple(jobs), skill=skill, query=query, **common)
 
+    def _chores(self, low: str, asked: str, about_a_role: bool) -> list[str]:
+        """What the asker wants done or talked about that the guide does not cover: chores, other
+        subjects, products, artefacts. "does a PM / do they write code?" asks about a role's work,
+        not for the assistant's; beside a role asked about, a tool is its skill."""
+        chores = [c for c in phrasing.found(asked, lexicon.CHORES)
+                  if (not about_a_role or phrasing.asked_of_me(low, c)) and not phrasing.refused(asked, c)]
+        chores += phrasing.found(asked, lexicon.OFF_SUBJECTS) + phrasing.found(asked, lexicon.PRODUCTS)
+        if not find_roles(asked, self.roles):
+            chores += self.words.unknown_choice(asked) or self._skills.tools_as_products(asked)
+        return chores + [a for a in [phrasing.artefact_asked(low)] if a]
+
     def _set_aside(self, text: str, role: RoleFacts) -> bool:
         """Is every mention of `role` set aside ("apart from a prompt engineer", "besides X")?"""
         mentions = [m for alias in (role.title, *role.aliases) for m in alias_pattern(alias).finditer(text)]
@@ -219,28 +224,6 @@ class QuestionReader(Conversation):
         except Exception as exc:  # an unreachable index is reported by retrieval, not here
             logger.info("index headings unavailable: %s", exc)
             return False
-
-    def _region(self, text: str) -> tuple[str | None, str | None]:
-        """The guide region a text names ("the States" -> "us"), or the place it names that
-        the guide has no figures for ("India")."""
-        key = region_in_text(text)
-        low = phrasing.normal(text)
-        hits: list[tuple[int, str]] = []
-        missing: list[tuple[int, str]] = []
-        for start, name, country in places_in(low):
-            if name.lower() in lexicon.REGION_WORDS:
-                continue  # already read above ("London", "Berlin")
-            near = lexicon.COUNTRY_REGION.get(country or "")
-            if near:
-                hits.append((start, near))
-            else:
-                missing.append((start, name))
-        if key:  # "uk vs india": a place beside a region is asked too, unless it is where the asker is
-            asked = [name for start, name in sorted(missing) if not says_here(low, start)]
-            return key, asked[0] if asked else None
-        if hits:
-            return min(hits)[1], None
-        return None, min(missing)[1] if missing else None
 
     def _topic(self, low: str, roles: tuple[str, ...]) -> str | None:
         own = self._own_section(_asking(low) or low, roles[0]) if roles else None  # not "who is it for? be honest"

@@ -1,0 +1,84 @@
+"""Where the guide stops: pay at another time or in another city of one region, chores done on
+the asker's own writing, the news, and a second sentence that only tells. Each is declined, or
+said plainly to be missing, while the answerable question next to it is still answered."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import lexicon
+from assistant.multipart import questions_in
+
+
+@pytest.mark.parametrize(("question", "gap"), [
+    ("did mlops pay go up much over the last few years?", "past salaries"),
+    ("what was a data scientist paid back in 2019", "past salaries"),
+    ("have ai pm salaries risen since 2021?", "past salaries"),
+    ("are prompt engineer salaries going to drop, do you think", "future salaries"),
+    ("what will research scientists earn over the coming 10 years", "future salaries"),
+])
+def test_pay_at_another_time_than_the_guides_estimates_is_a_gap(reader, question, gap) -> None:
+    assert reader.read(question).gap == gap
+
+
+def test_a_year_the_asker_tells_of_is_not_the_time_asked_about(reader) -> None:
+    reading = reader.read("i finished my degree in 2020. what does an mlops engineer earn in the us?")
+
+    assert reading.topic == "salary" and reading.gap is None
+
+
+def test_two_cities_of_one_region_set_against_each_other_are_a_gap(reader) -> None:
+    reading = reader.read("do data scientists in edinburgh earn less than in london?")
+
+    assert reading.gap == lexicon.CITY_PAY and reading.roles == ("Data Scientist",)
+
+
+@pytest.mark.parametrize("question", ["what does an mle earn in london?", "mle pay in berlin or toronto?"])
+def test_a_city_of_a_region_asked_alone_or_as_either_is_the_regions_pay(reader, question) -> None:
+    reading = reader.read(question)
+
+    assert reading.topic == "salary" and reading.gap is None and reading.region is not None
+
+
+@pytest.mark.parametrize("question", [
+    "could you proofread my personal statement essay before i send it?",
+    "please summarise the 'deep residual learning' paper for my reading group",
+    "thanks! can you help me write my leaving email to my team",
+    "can you fix this? ValueError: could not convert string to float in my pandas notebook",
+])
+def test_work_on_the_askers_own_writing_or_code_is_out_of_scope(reader, question) -> None:
+    assert reader.read(question).kind == "out_of_scope"
+
+
+@pytest.mark.parametrize("question", ["can you give me a summary of the data scientist role",
+                                      "does a data scientist write reports?"])
+def test_a_summary_or_writing_that_belongs_to_a_role_is_still_answered(reader, question) -> None:
+    assert reader.read(question).kind == "role_fact"
+
+
+def test_the_news_is_out_of_scope(reader) -> None:
+    assert reader.read("any big ai headlines this week?").kind == "out_of_scope"
+
+
+def test_what_a_role_makes_over_here_asks_its_pay(reader) -> None:
+    assert reader.read("what do mlops engineers make over here").topic == "salary"
+
+
+def test_a_tool_priced_while_the_asker_tells_of_a_role_is_a_product(reader) -> None:
+    reading = reader.read("what does a power bi pro seat cost? our data science team wants a few")
+
+    assert reading.kind == "out_of_scope" and reading.foreign
+
+
+@pytest.mark.parametrize("message", [
+    "what does a quant make at a hedge fund? thinking that might beat ai research",
+    "can you draft a polite email asking for a raise? i'm an ml engineer and underpaid",
+])
+def test_a_sentence_that_only_tells_or_remarks_is_no_second_question(reader, message) -> None:
+    assert questions_in(message, [], reader.read) == [message]
+
+
+def test_a_second_question_put_short_is_still_a_second_question(reader) -> None:
+    message = "what does an ai pm do? salary in the us"
+
+    assert questions_in(message, [], reader.read) == ["what does an ai pm do?", "salary in the us"]
