@@ -27,6 +27,8 @@ DECLINE = (
 )
 
 DECLINE_FOREIGN = "The guide has nothing on {what}: it only covers AI career paths."
+# A task asked of the assistant (write, fix, translate, summarise ...): named by what it is, not by its words.
+DECLINE_CHORE = "Writing, fixing, translating or summarising things for you is not something I do."
 # Tools the guide names among a role's skills, asked about as products ("is AWS better than GCP?").
 DECLINE_LISTED = ("The guide names {what} among the skills of the roles it describes, but it does not "
                   "compare or rate them, nor explain how to use them: it only covers AI career paths.")
