@@ -162,11 +162,16 @@ GAP_TOPICS: dict[str, tuple[str, ...]] = {
                       "how in demand", "high demand", "still in demand", "most in demand", "more in demand", "job prospects", "prospects", "outlook"),
     # Pay by seniority: the guide gives one range per role and region (checked for pay questions only).
     "pay by seniority": ("junior", "senior", "entry-level", "entry level", "starting salary", "starting pay",
-                         "graduate salary", "new grad", "fresh grad", "mid-level", "mid level", "lead level"),
+                         "graduate salary", "new grad", "fresh grad", "mid-level", "mid level", "lead level",
+                         "intern", "interns", "internship", "internships", "apprentice", "apprenticeship"),
     "employer names": ("which companies", "what companies", "which company", "best company",
                        "best companies", "who is hiring", "top employers"),
     "benefits and perks": ("benefits", "perks", "bonus", "bonuses", "equity", "stock options",
-                           "pension", "vacation", "holidays", "visa", "sponsorship"),
+                           "pension", "vacation", "holidays", "visa", "sponsorship", "401k", "401(k)", "retirement",
+                           "health insurance", "parental leave", "rsu", "rsus", "signing bonus", "sign-on"),
+    "salary negotiation": ("negotiate", "negotiating", "negotiation", "counteroffer", "counter-offer",
+                           "counter offer"),
+    "workplace culture": ("dress code", "office culture", "company culture", "team culture", "what to wear"),
     "certifications": ("certification", "certifications", "certificate", "certificates", "certified"),
     # The guide's figures are yearly salaries of employees.
     "hourly, day and freelance rates": ("hourly", "per hour", "an hour", "day rate", "daily rate", "freelance",
@@ -184,6 +189,8 @@ GAP_TOPICS: dict[str, tuple[str, ...]] = {
                                             "which school", "best school",
                                             # the course platforms, none of which the guide names
                                             "coursera", "udemy", "edx", "datacamp", "udacity", "mooc", "moocs"),
+    "books and other learning resources": ("books", "a book", "textbook", "textbooks", "youtube", "podcast",
+                                           "podcasts", "newsletter", "newsletters", "blogs", "reading list"),
     "grades": ("gpa", "grades", "grade point", "first-class degree", "2:1"),
     # The guide has no calendar: no conference dates, application deadlines or tickets.
     "job interviews": ("interview", "interviews", "interviewing", "interviewer", "interviewers"),
@@ -199,8 +206,6 @@ AGE = re.compile(r"\b(?:at|aged?)\s+[1-9]\d(?![\d,.%]|\s*k\b|k)|\b[1-9]\d\s*(?:y
 # Hiring, said of an employer ("does Google hire prompt engineers?"): the guide names no employer's hiring.
 HIRING = ("hire", "hires", "hiring", "recruit", "recruits", "recruiting", "acceptance rate", "accept", "accepts", "accepted",
           "applicants", "interview", "interviews", "interviewing")
-# How many jobs or positions are open, however the job is named in between
-# ("how many data scientist jobs are open", "are there many mle positions available").
 # A span of time from now ("in like 5 years", "within the next decade"): pay then is not the guide's.
 _SPAN = r"(?:\d+|a few|few|a couple of|two|three|four|five|ten|twenty)\s+(?:years?|yrs?|decades?)\b"
 FUTURE_SPAN = re.compile(r"\b(?:in|within|after|over|during)\s+"
@@ -217,8 +222,13 @@ PAST_SPAN = re.compile(rf"\bsince\s+(?:19|20)\d\d\b|\b{_SPAN}\s+ago\b"
                        r"|\b(?:have|has)\b(?:\s+[\w']+){0,3}?\s+"
                        r"(?:gone up|gone down|risen|fallen|dropped|grown|increased|decreased|changed|shrunk)"
                        r"\b")
+# How many jobs or positions are open, however the job is named in between
+# ("how many data scientist jobs are open", "are there many mle positions available").
 VACANCY_COUNT = re.compile(r"\bhow many\b(?:\s+[\w-]+){0,4}?\s+(?:jobs|positions|vacancies|openings)\b"
-                           r"|\b(?:jobs|positions)\s+(?:are\s+|still\s+)?(?:open|available|out there)\b")
+                           r"|\b(?:jobs|positions)\s+(?:are\s+|still\s+)?(?:open|available|out there)\b"
+                           # "which city has the most ai jobs"
+                           # ("do most ml jobs need a phd" asks of the jobs, not their number)
+                           r"|\b(?:the most|the fewest|more|fewer)\s+(?:[\w-]+\s+){0,2}?(?:jobs|openings|vacancies)\b")
 
 # Chores people ask of the assistant that a careers guide does not cover. Asked as a request
 # ("translate ...", "can you write me ..."), whatever career words stand around them.

@@ -21,6 +21,22 @@ def test_pay_at_another_time_than_the_guides_estimates_is_a_gap(reader, question
     assert reader.read(question).gap == gap
 
 
+@pytest.mark.parametrize(("question", "gap"), [
+    ("any tips to negotiate a better offer as an ai pm?", "salary negotiation"),
+    ("do us mle offers come with a 401k match", "benefits and perks"),
+    ("what would a data science internship pay in the uk", "pay by seniority"),
+    ("good books for someone starting out in mlops?", "books and other learning resources"),
+    ("is there a dress code for research scientists", "workplace culture"),
+    ("where are the most prompt engineer jobs?", "job numbers"),
+])
+def test_what_the_guide_never_covers_about_a_role_is_a_gap(reader, question, gap) -> None:
+    assert reader.read(question).gap == gap
+
+
+def test_most_jobs_asked_of_is_no_job_count(reader) -> None:
+    assert reader.read("do most data scientist jobs want sql?").gap is None
+
+
 def test_a_year_the_asker_tells_of_is_not_the_time_asked_about(reader) -> None:
     reading = reader.read("i finished my degree in 2020. what does an mlops engineer earn in the us?")
 
