@@ -167,7 +167,8 @@ GAP_TOPICS: dict[str, tuple[str, ...]] = {
     "employer names": ("which companies", "what companies", "which company", "best company",
                        "best companies", "who is hiring", "top employers"),
     "benefits and perks": ("benefits", "perks", "bonus", "bonuses", "equity", "stock options",
-                           "pension", "vacation", "holidays", "visa", "sponsorship", "401k", "401(k)", "retirement",
+                           "pension", "vacation", "holidays", "visa", "sponsorship", "401k", "401(k)",
+                           "retirement",
                            "health insurance", "parental leave", "rsu", "rsus", "signing bonus", "sign-on"),
     "salary negotiation": ("negotiate", "negotiating", "negotiation", "counteroffer", "counter-offer",
                            "counter offer"),
@@ -228,7 +229,8 @@ VACANCY_COUNT = re.compile(r"\bhow many\b(?:\s+[\w-]+){0,4}?\s+(?:jobs|positions
                            r"|\b(?:jobs|positions)\s+(?:are\s+|still\s+)?(?:open|available|out there)\b"
                            # "which city has the most ai jobs"
                            # ("do most ml jobs need a phd" asks of the jobs, not their number)
-                           r"|\b(?:the most|the fewest|more|fewer)\s+(?:[\w-]+\s+){0,2}?(?:jobs|openings|vacancies)\b")
+                           r"|\b(?:the most|the fewest|more|fewer)\s+(?:[\w-]+\s+){0,2}?"
+                           r"(?:jobs|openings|vacancies)\b")
 
 # Chores people ask of the assistant that a careers guide does not cover. Asked as a request
 # ("translate ...", "can you write me ..."), whatever career words stand around them.
