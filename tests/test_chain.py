@@ -895,7 +895,9 @@ def test_things_outside_the_guide_are_declined_by_entity_whatever_the_score(make
 def test_a_task_asked_of_the_assistant_is_declined_as_a_task_not_by_its_words(make_assistant) -> None:
     model = ScriptedChatModel(replies=["Dear hiring manager [1]."])
 
-    result = make_assistant(model, relevance_threshold=0.0).answer("can you write me a thank-you note for my mentor")
+    assistant = make_assistant(model, relevance_threshold=0.0)
+
+    result = assistant.answer("can you write me a thank-you note for my mentor")
 
     assert result.declined and result.reason == "out_of_scope" and model.prompts == []
     assert result.answer.startswith(prompts.DECLINE_CHORE) and "write me" not in result.answer
