@@ -24,12 +24,15 @@ def extractive_answer(question: str, context: list[Hit], max_lines: int = 6,
     wanted = content_words(question)
     region = region_in_text(question)
     scored: list[tuple[float, int, int, str]] = []
+    seen: set[str] = set()  # a line two passages share (overlapping chunks) is quoted once, from the first
     for n, hit in enumerate(context, start=1):
         if own and n not in own:
             continue  # another role's passage: never quoted under this role's question
         for order, line in enumerate(raw.strip() for raw in hit.body.splitlines()):
-            if not line or not re.search(r"[A-Za-z]", line):
+            key = line.lstrip("- ").strip().lower()
+            if not line or not re.search(r"[A-Za-z]", line) or key in seen:
                 continue
+            seen.add(key)
             overlap = len(wanted & content_words(line)) + len(wanted & content_words(hit.citation)) * 0.5
             if region and region_in_text(line) == region:
                 overlap += 2

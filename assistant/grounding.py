@@ -99,7 +99,7 @@ def problems(answer: str, source_texts: list[str], allowed_text: str = "",
     pool = [source_texts[n - 1] for n in cited] if cited and cited_only else source_texts
     issues = [f"unsupported figure {f}" for f in unsupported_figures(answer, pool)]
     issues += [f"citation [{n}] does not exist" for n in invalid]
-    if answer.strip() and not re.search(r"[A-Za-z]{2,}", CITATION.sub(" ", answer)):
+    if answer.strip() and not _says_something(answer):
         issues.append("nothing but citations")  # "[1]": the small model said nothing
     if allowed_text:
         issues += [f"unknown role {r!r}" for r in unknown_roles(answer, allowed_text + "\n" + "\n".join(source_texts))]
@@ -166,13 +166,18 @@ def _content_words(text: str) -> list[str]:
 
 
 def claims(answer: str) -> list[str]:
-    """The answer's sentences and bullet items, as written."""
+    """The answer's sentences and bullet items, as written; a citation left alone ("[1] [2]",
+    what remains when every sentence was cut) says nothing and is none."""
     parts: list[str] = []
     for line in answer.splitlines():
         line = line.strip().lstrip("-*• ").strip()
         if line:
-            parts += [p for p in re.split(r"(?<=[.!?])\s+(?=[A-Z])", line) if p.strip()]
+            parts += [p for p in re.split(r"(?<=[.!?])\s+(?=[A-Z])", line) if _says_something(p)]
     return parts
+
+
+def _says_something(text: str) -> bool:
+    return bool(re.search(r"[A-Za-z]{2,}", CITATION.sub(" ", text)))
 
 
 def weak_claims(answer: str, source_texts: list[str], min_support: float = MIN_SUPPORT) -> list[str]:

@@ -356,6 +356,15 @@ def test_an_answer_made_only_of_invented_sentences_becomes_quotes(make_assistant
     assert_quoted_from_sources(result)
 
 
+
+def test_an_answer_left_with_bare_citations_becomes_quotes(make_assistant) -> None:
+    reply = "Fintech startups reward patience with generous bonuses and quantum stock options.\n[1] [2]"
+    result = make_assistant(ScriptedChatModel(replies=[reply])).answer(DS_UK_LLM)
+
+    assert result.mode == "extractive" and "bonuses" not in result.answer
+    assert result.answer.strip() not in {"[1] [2]", "[1]", "[1]. [2]."}
+    assert_quoted_from_sources(result)
+
 SPLITS = {
     "words": ["A ", "Data ", "Scientist ", "in ", "the ", "UK ", "earns ", f"£{INVENTED} ", "[1]."],
     "characters": list(f"A Data Scientist in the UK earns £{INVENTED} [1]."),

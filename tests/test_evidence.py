@@ -112,3 +112,16 @@ def test_a_question_naming_no_role_quotes_the_guides_line_for_every_path_first()
     answer = extractive_answer("why python for an ml engineer?", context, max_lines=1,
                                roles=("Machine Learning Engineer",))
     assert "Strong programming in Python [1]" in answer
+
+
+def test_a_line_two_passages_share_is_quoted_once() -> None:
+    from assistant.extractive import extractive_answer
+    from assistant.retrieval import Hit
+
+    summary = "Machine Learning Engineers build the systems that take machine learning into production."
+    meta = {"role": "Machine Learning Engineer", "citation": "MLE / Summary"}
+    context = [Hit("c1", summary, meta, 0.5, 0.0, 0.0), Hit("c2", summary, meta, 0.4, 0.0, 0.0)]
+
+    answer = extractive_answer("what do machine learning engineers build?", context)
+
+    assert answer.count("take machine learning into production") == 1 and "[2]" not in answer

@@ -9,6 +9,7 @@ import pytest
 from assistant.chain import load_guide_text
 from assistant.grounding import (
     cited_ids,
+    claims,
     figure_is_supported,
     figures,
     problems,
@@ -233,3 +234,7 @@ def test_without_claims_keeps_the_rest_of_the_layout() -> None:
 @pytest.mark.parametrize("answer", ["[1]", " [1] [2].", "[1]\n"])
 def test_an_answer_of_citations_alone_is_a_problem(answer) -> None:
     assert problems(answer, [DS_SALARY, DS_SKILLS]) == ["nothing but citations"]
+
+
+def test_citations_left_alone_are_no_claim() -> None:
+    assert claims("[1] [2]") == [] and claims("SQL [1].\n[2]") == ["SQL [1]."]
