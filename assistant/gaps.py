@@ -42,9 +42,10 @@ def only_tells(piece: str) -> bool:
     """Does `piece` ask nothing, only tell of the asker ("i'm a data scientist and just found out
     im underpaid") or remark on what came before ("thinking that might pay better")?"""
     low = piece.lower().strip()
-    if low.endswith("?") or phrasing.opens_as_question(low) or phrasing.IMPERATIVE.match(low) \
-            or phrasing.REQUEST.match(low):
-        return False
+    clauses = [c for s in re.split(r"(?<=[.!?])\s+", low) for c in re.split(r"(?<=[,;:])\s+", s)]
+    if low.endswith("?") or any(phrasing.opens_as_question(c) or phrasing.IMPERATIVE.match(c)
+                                or phrasing.REQUEST.match(c) for c in clauses):
+        return False  # "been a devops engineer for 6 yrs. how do i move into mlops" asks
     return bool(_FIRST_PERSON.search(low) or _REMARK.search(low))
 
 

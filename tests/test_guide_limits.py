@@ -94,6 +94,13 @@ def test_a_sentence_that_only_tells_or_remarks_is_no_second_question(reader, mes
     assert questions_in(message, [], reader.read) == [message]
 
 
+def test_a_piece_that_tells_then_asks_is_still_a_question(reader) -> None:
+    message = "i've run a help desk for 4 yrs. how do i get into mlops, do i need a masters first?"
+
+    assert questions_in(message, [], reader.read) == [
+        "i've run a help desk for 4 yrs. how do i get into mlops", "do i need a masters first?"]
+
+
 def test_a_second_question_put_short_is_still_a_second_question(reader) -> None:
     message = "what does an ai pm do? salary in the us"
 
