@@ -169,7 +169,9 @@ GAP_TOPICS: dict[str, tuple[str, ...]] = {
     "benefits and perks": ("benefits", "perks", "bonus", "bonuses", "equity", "stock options",
                            "pension", "vacation", "holidays", "visa", "sponsorship", "401k", "401(k)",
                            "retirement",
-                           "health insurance", "parental leave", "rsu", "rsus", "signing bonus", "sign-on"),
+                           "health insurance", "parental leave", "rsu", "rsus", "signing bonus", "sign-on",
+                           "days off", "time off", "annual leave", "sick leave", "pto", "sabbatical",
+                           "sabbaticals"),
     "salary negotiation": ("negotiate", "negotiating", "negotiation", "counteroffer", "counter-offer",
                            "counter offer"),
     "workplace culture": ("dress code", "office culture", "company culture", "team culture", "what to wear"),
@@ -183,6 +185,7 @@ GAP_TOPICS: dict[str, tuple[str, ...]] = {
                                "men and women"),
     "age limits": ("too old", "age limit", "my age", "average age", "how old"),
     "job satisfaction": ("happier", "happiest", "job satisfaction", "satisfied", "stressful", "burnout",
+                         "imposter syndrome", "impostor syndrome", "mental health",
                          "burn out", "more fulfilling", "most fulfilling"),
     "universities, bootcamps and courses": ("which university", "which universities", "best university",
                                             "best universities", "bootcamp", "bootcamps", "which course",
@@ -263,6 +266,8 @@ OFF_SUBJECTS: tuple[str, ...] = (
     "horoscope", "lottery", "girlfriend",
     # what is happening now
     "news", "headlines", "this week",
+    # facts about a company rather than the jobs in it
+    "ceo of", "founder of", "founded", "headquarters", "headquartered", "valuation",
     "boyfriend", "relationship advice", "tax", "taxes", "mortgage", "insurance", "invoice", "error", "errors",
     "bug", "permission denied", "stack trace", "mathematically", "empire", "history of", "times",
     # where to live

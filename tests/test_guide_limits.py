@@ -28,6 +28,8 @@ def test_pay_at_another_time_than_the_guides_estimates_is_a_gap(reader, question
     ("good books for someone starting out in mlops?", "books and other learning resources"),
     ("is there a dress code for research scientists", "workplace culture"),
     ("where are the most prompt engineer jobs?", "job numbers"),
+    ("how much time off do ai pms get a year", "benefits and perks"),
+    ("how do ml engineers cope with impostor syndrome", "job satisfaction"),
 ])
 def test_what_the_guide_never_covers_about_a_role_is_a_gap(reader, question, gap) -> None:
     assert reader.read(question).gap == gap
@@ -74,6 +76,10 @@ def test_a_summary_or_writing_that_belongs_to_a_role_is_still_answered(reader, q
 
 def test_the_news_is_out_of_scope(reader) -> None:
     assert reader.read("any big ai headlines this week?").kind == "out_of_scope"
+
+
+def test_facts_about_a_company_rather_than_its_jobs_are_out_of_scope(reader) -> None:
+    assert reader.read("where is deepmind headquartered?").kind == "out_of_scope"
 
 
 def test_what_a_role_makes_over_here_asks_its_pay(reader) -> None:
