@@ -29,7 +29,7 @@ _FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|ive|i'd|id|i'll|my|me|we|we're|o
 _REFERS_BACK = re.compile(r"\b(?:it|this|those|these|them|one|ones)\b|\bthat\s*[?.!]*\s*$")
 
 
-# A remark on what was said before ("that might pay better", "reading it for an interview"), not a question.
+# A remark on what was said before ("it sounds hard", "that would suit me"), not a question.
 _REMARK = re.compile(r"\b(?:it|this)\b"
                      r"|\b(?:that|they)\s+(?:might|may|would|could|will|is|was|seems|sounds|looks)\b")
 
@@ -40,12 +40,12 @@ _SET_AGAINST = re.compile(r"\b(?:vs|versus|compared?|comparison|difference|diffe
 
 def only_tells(piece: str) -> bool:
     """Does `piece` ask nothing, only tell of the asker ("i'm a data scientist and just found out
-    im underpaid") or remark on what came before ("thinking that might pay better")?"""
+    im underpaid") or remark on what came before ("that sounds tough")?"""
     low = piece.lower().strip()
     clauses = [c for s in re.split(r"(?<=[.!?])\s+", low) for c in re.split(r"(?<=[,;:])\s+", s)]
     if low.endswith("?") or any(phrasing.opens_as_question(c) or phrasing.IMPERATIVE.match(c)
                                 or phrasing.REQUEST.match(c) for c in clauses):
-        return False  # "been a devops engineer for 6 yrs. how do i move into mlops" asks
+        return False  # "i teach maths. what would suit me" asks
     return bool(_FIRST_PERSON.search(low) or _REMARK.search(low))
 
 
@@ -87,8 +87,8 @@ def names_later_year(asked: str) -> bool:
 
 
 def asks_past(asked: str) -> bool:
-    """Does the asking name a time before the guide's estimates ("since 2020", "in 2022", "have
-    they gone up")?"""
+    """Does the asking name a time before the guide's estimates ("since 2019", "in 2023", "have
+    they risen")?"""
     return bool(lexicon.PAST_SPAN.search(asked)) or any(
         int(y) < lexicon.GUIDE_YEAR for y in re.findall(r"\b((?:19|20)\d\d)\b", asked))
 
@@ -110,7 +110,7 @@ def gap_in(low: str, topic: str | None, salaries: Sequence[SalaryRange]) -> str 
     if topic == "salary" and asks_future(asked):
         return "future salaries"  # "and what will it be in like 5 years", "how much will MLEs make in 2031?"
     if topic == "salary" and asks_past(asked):
-        return "past salaries"  # "how have DS salaries changed since 2020?"
+        return "past salaries"  # "what did an ML engineer earn back in 2023?"
     set_against = _SET_AGAINST.search(told_apart) or phrasing.direction(low)
     if topic == "salary" and set_against and cities_compared(told_apart):
         return lexicon.CITY_PAY  # "how much more does london pay than manchester?"

@@ -216,10 +216,10 @@ FUTURE_SPAN = re.compile(r"\b(?:in|within|after|over|during)\s+"
                          r"(?:(?:like|about|around|roughly|maybe|another|the next|the coming)\s+){0,2}"
                          rf"{_SPAN}"
                          r"|\b(?:in|within|over|during)\s+the\s+(?:next|coming)\s+(?:decade|few years)\b"
-                         # "will they go up or down", "is pay going to rise"
+                         # "is pay going to rise", "will it drop"
                          r"|\b(?:will|going to|gonna)\b(?:\s+[\w']+){0,3}?\s+"
                          r"(?:go up|go down|rise|fall|drop|grow|increase|decrease|change|shrink)\b")
-# A time before the guide's estimates ("since 2020", "over the last 5 years", "have they gone up").
+# A time before the guide's estimates ("since 2019", "over the past decade", "has it risen").
 PAST_SPAN = re.compile(rf"\bsince\s+(?:19|20)\d\d\b|\b{_SPAN}\s+ago\b"
                        r"|\b(?:in|over|during)\s+the\s+(?:last|past)\s+"
                        rf"(?:(?:few|couple of)\s+years|decade|{_SPAN})"
