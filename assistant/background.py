@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from assistant import lexicon
+from assistant import off_scope
 
 
 @dataclass(frozen=True)
@@ -188,4 +188,4 @@ def names_an_unlisted_job(text: str) -> bool:
 
 @cache
 def _unlisted_jobs() -> tuple[str, ...]:
-    return tuple(job for job in lexicon.OTHER_JOBS if parse_background(job) == "other")
+    return tuple(job for job in off_scope.OTHER_JOBS if parse_background(job) == "other")

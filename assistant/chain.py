@@ -15,7 +15,7 @@ from langchain_core.documents import Document
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from assistant import grounding, lexicon, passages, phrasing, prompts
+from assistant import grounding, off_scope, passages, phrasing, prompts
 from assistant.answers import AnswerResult, StreamEvent, source_dict
 from assistant.computed import compute
 from assistant.evidence import EvidencePicker
@@ -335,7 +335,7 @@ class Assistant:
         text = prompts.DECLINE.format(roles=", ".join(detailed))
         if listed := as_skills_name(dict.fromkeys(foreign), self.roles.values()):
             text = prompts.DECLINE_LISTED.format(what=" and ".join(listed)) + " " + text
-        elif subjects := [f for f in dict.fromkeys(foreign) if f not in lexicon.CHORES + lexicon.ARTEFACTS]:
+        elif subjects := [f for f in dict.fromkeys(foreign) if f not in off_scope.CHORES + off_scope.ARTEFACTS]:
             text = prompts.DECLINE_FOREIGN.format(what=", ".join(subjects)) + " " + text
         elif foreign:
             text = prompts.DECLINE_CHORE + " " + text

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant import lexicon, phrasing
+from assistant import lexicon, off_scope, phrasing
 from assistant.regions import cities_compared
 from assistant.salaries import SalaryRange
 
@@ -46,7 +46,7 @@ def only_tells(piece: str) -> bool:
     if low.endswith("?") or any(phrasing.opens_as_question(c) or phrasing.IMPERATIVE.match(c)
                                 or phrasing.REQUEST.match(c) for c in clauses):
         return False  # "i teach maths. what would suit me" asks
-    return bool(_FIRST_PERSON.search(low) or _REMARK.search(low))
+    return bool(_FIRST_PERSON.search(low) or _REMARK.search(low) or phrasing.TELLS_WITHOUT_I.match(low))
 
 
 def asked_part(low: str) -> str:
@@ -100,7 +100,7 @@ def gap_in(low: str, topic: str | None, salaries: Sequence[SalaryRange]) -> str 
     asked = _question_clause(asked_part(asking(low) or low))
     qualifiers = " ".join(r.qualifier.lower() for r in salaries)
     for name, words in lexicon.GAP_TOPICS.items():
-        if name == "employer names" and phrasing.found(qualifiers, lexicon.EMPLOYERS):
+        if name == "employer names" and phrasing.found(qualifiers, off_scope.EMPLOYERS):
             continue  # the role's own range names its employers ("at OpenAI, DeepMind...")
         if name in {"future salaries", "pay by seniority"}:
             if topic != "salary" or not phrasing.has_any(asked, words):
@@ -114,13 +114,14 @@ def gap_in(low: str, topic: str | None, salaries: Sequence[SalaryRange]) -> str 
     set_against = _SET_AGAINST.search(told_apart) or phrasing.direction(low)
     if topic == "salary" and set_against and cities_compared(told_apart):
         return lexicon.CITY_PAY  # "how much more does london pay than manchester?"
-    if lexicon.VACANCY_COUNT.search(low):
+    jobs_open = lexicon.JOBS_OPEN.search(low) and not lexicon.JOB_KINDS.search(low)
+    if lexicon.VACANCY_COUNT.search(low) or jobs_open:
         return "job numbers"
     if lexicon.AGE.search(low):
         return "age limits"
-    if phrasing.has_any(low, lexicon.HIRING) and phrasing.found(low, lexicon.EMPLOYERS):
+    if phrasing.has_any(low, lexicon.HIRING) and phrasing.found(low, off_scope.EMPLOYERS):
         return "hiring at particular employers"
     if topic == "salary":
-        if any(e not in qualifiers for e in phrasing.found(low, lexicon.EMPLOYERS)):
+        if any(e not in qualifiers for e in phrasing.found(low, off_scope.EMPLOYERS)):
             return "pay at particular employers"
     return None

@@ -19,7 +19,9 @@ from assistant.understanding import Reading
 # After a "?"; before ", and <question word>" / " also <question word>" inside a sentence; or
 # before ", do i / are they ..." (a second question put straight after a comma; not "..., can
 # you ...", which is the one request).
-_SPLIT = re.compile(r"(?<=\?)\s+|,?\s+(?:and|also|plus)\s+(?=(?:do|does|did|is|are|can|could|should|would|will|"
+# (Not after a question word alone: "how and where do i ..." asks one thing.)
+_SPLIT = re.compile(r"(?<=\?)\s+|(?<!\bwhen)(?<!\bwhere)(?<!\bhow)(?<!\bwhy)(?<!\bwhat)"
+                    r",?\s+(?:and|also|plus)\s+(?=(?:do|does|did|is|are|can|could|should|would|will|"
                     r"what|whats|what's|how|which|who|where)\b)"
                     r"|,\s+(?=(?:do|does|is|are|can|could|should|would|will)\s+(?:i|they|we|it)\b)", re.I)
 # A piece shorter than this ("6 months?", "pls?") belongs to the question before it.

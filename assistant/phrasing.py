@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from functools import cache
 
-from assistant import lexicon
+from assistant import lexicon, off_scope
 
 FOLLOW_UP_START = re.compile(r"^\s*(and|what about|how about|or|also|same|in the|for the|for a|for an|"
                              r"what of|ok|okay|cool|thanks|great|nice|hmm|so|then|now)\b", re.I)
@@ -50,6 +50,19 @@ OPEN_QUESTION = re.compile(rf"^\s*{LEAD_IN}(?:what|what's|whats|which|how|why|wh
 ELLIPTIC_QUESTION = re.compile(rf"^\s*{LEAD_IN}any\b", re.I)
 
 
+# A clause that tells of the asker with its "i" left out ("need to choose a laptop for uni",
+# "doing a bit of revision over the summer", "got an offer from a lab"): a verb of the asker's doings
+# opens it. Not "need to know ..." or "got any ...", which ask.
+TELLS_WITHOUT_I = re.compile(
+    rf"^\s*{LEAD_IN}(?:(?:just|currently|still|really|kinda|literally)\s+)?"
+    r"(?:(?:need|needs|have|gotta|got|going|planning|hoping|trying|meaning|want|wanting)\s+to\s+"
+    r"(?!know\b|find out\b|understand\b|ask\b|hear\b|learn about\b)"
+    r"|(?:got|been|had|was|started|finished|moved|switched|graduated|landed|applied)\s+(?!any\b)"
+    r"|(?![a-z]*thing\b)[a-z]{2,}ing\s+"
+    r"(?:some|a|an|the|my|our|to|into|from|of|about|on|at|with|out|up|this|that|it|lots|more)\b)",
+    re.I)
+
+
 def opens_as_question(clause: str) -> bool:
     """A clause that asks: an open question, a yes/no question or one cut short, by its opening words."""
     return bool(OPEN_QUESTION.match(clause) or YES_NO.match(clause) or ELLIPTIC_QUESTION.match(clause))
@@ -59,7 +72,11 @@ def opens_as_question(clause: str) -> bool:
 PREFACE = re.compile(r"^\s*(?:[\w']+\s+){0,3}[\w']+\s*(?::|\s-)\s+(?=\S)")
 # A closing request for the answer's form ("...? yes or no", "short answer pls"): how to answer, not what.
 ANSWER_FORM = re.compile(r"(?<=[?.!,])\s*(?:(?:just|pls|please)\s+)?(?:(?:a\s+)?(?:yes\s+or\s+no|yes/no|y/n)|"
-                         r"(?:a\s+)?(?:short|quick|brief|one[\s-]word)\s+answer|in one word|briefly|tl;?dr)"
+                         r"(?:a\s+)?(?:short|quick|brief|one[\s-]word)\s+answer|in one word|briefly|tl;?dr|"
+                         # "the list only", "as bullet points", "keep it brief"
+                         r"(?:give\s+me\s+)?(?:in\s+)?(?:the|a)\s+list(?:\s+only)?|"
+                         r"(?:as\s+|in\s+)?bullet\s*points?|"
+                         r"keep\s+it\s+(?:short|brief)|no\s+fluff)"
                          r"(?:\s+(?:pls|please|thx|thanks))?\s*[?.!]*\s*$", re.I)
 
 
@@ -79,7 +96,7 @@ def artefact_asked(low: str) -> str | None:
     file for mlflow?" -> "file", "help me proofread my essay" -> "essay"), or None: a request verb
     aimed at the assistant, then the thing within a few words ("does a PM write the code?" asks
     nothing of it)."""
-    things = "|".join(lexicon.ARTEFACTS)
+    things = "|".join(off_scope.ARTEFACTS)
     m = re.search(r"(?:^|[.!?]\s+|\b(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?(?:help\s+me\s+)?"
                   r"|\bplease\s+|\bhelp\s+me\s+)(?:just\s+)?"
                   r"(?:give|send|show|make|create|generate|write|build|draft|produce|summari[sz]e|proofread|"
@@ -321,7 +338,7 @@ def is_path_request(question: str, low: str) -> bool:
 @cache
 def lexicon_words() -> frozenset[str]:
     words: set[str] = set()
-    for group in (lexicon.OTHER_JOBS, lexicon.PRODUCTS, lexicon.CHORES, lexicon.OFF_SUBJECTS, lexicon.HIGHER, lexicon.LOWER,
+    for group in (off_scope.OTHER_JOBS, off_scope.PRODUCTS, off_scope.CHORES, off_scope.OFF_SUBJECTS, lexicon.HIGHER, lexicon.LOWER,
                   lexicon.COMPARE, lexicon.NEED_WORDS, lexicon.META_WORDS):
         for phrase in group:
             words.update(phrase.split())

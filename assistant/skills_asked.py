@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 from functools import cached_property
 
-from assistant import lexicon, phrasing
+from assistant import lexicon, off_scope, phrasing
 from assistant.roles import RoleFacts, without_role_names
 from core.embeddings import english_words
 
@@ -34,14 +34,15 @@ _HOW_TO_OPERATE = re.compile(r"\bhow\s+(?:do|can|should|would|to)\s+(?:(?:i|you|
 
 # What a product costs, not what a job pays.
 _PRICE_WORDS = ("price", "prices", "pricing", "cost", "costs", "per month", "a month", "per year", "licence",
-                "license", "subscription", "how much is", "how much does it cost")
+                "license", "subscription", "how much is", "how much does it cost", "cheaper", "cheapest",
+                "more expensive", "most expensive", "pricier", "costlier")
 
 
 def employers_compared(low: str) -> tuple[str, ...]:
     """Two employers set against each other ("openai or anthropic, which is the better company?"):
     the guide names employers only in a range's qualifier and compares none."""
     for m in _SET_AGAINST.finditer(low):
-        if all(name in lexicon.EMPLOYERS for name in m.groups()):
+        if all(name in off_scope.EMPLOYERS for name in m.groups()):
             return m.groups()
     return ()
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
-from assistant import lexicon, phrasing
+from assistant import lexicon, off_scope, phrasing
 from assistant.conversation import Conversation
 from assistant.gaps import asked_part, gap_in, names_later_year
 from assistant.gaps import asking as _asking
@@ -192,9 +192,10 @@ class QuestionReader(Conversation):
         """What the asker wants done or talked about that the guide does not cover: chores, other
         subjects, products, artefacts. "does a PM / do they write code?" asks about a role's work,
         not for the assistant's; beside a role asked about, a tool is its skill."""
-        chores = [c for c in phrasing.found(asked, lexicon.CHORES)
+        chores = [c for c in phrasing.found(asked, off_scope.CHORES)
                   if (not about_a_role or phrasing.asked_of_me(low, c)) and not phrasing.refused(asked, c)]
-        chores += phrasing.found(asked, lexicon.OFF_SUBJECTS) + phrasing.found(asked, lexicon.PRODUCTS)
+        chores += phrasing.found(asked, off_scope.OFF_SUBJECTS) + phrasing.found(asked, off_scope.PRODUCTS)
+        chores += [name for name, shape in off_scope.OFF_SUBJECT_PATTERNS.items() if shape.search(asked)]
         if not find_roles(asked, self.roles):
             chores += self.words.unknown_choice(asked) or self._skills.tools_as_products(asked)
         return chores + [a for a in [phrasing.artefact_asked(low)] if a]
@@ -321,7 +322,7 @@ class QuestionReader(Conversation):
             for name in (facts.title, *facts.aliases):
                 spans += [(m.start(), m.end()) for m in alias_pattern(name).finditer(low)]
         found: list[tuple[int, int, str]] = []
-        for job in sorted(lexicon.OTHER_JOBS, key=len, reverse=True):
+        for job in sorted(off_scope.OTHER_JOBS, key=len, reverse=True):
             for m in re.finditer(rf"(?<![\w-]){re.escape(job)}(?:s|es)?(?![\w-])", low):
                 self._keep_job(found, spans, m.start(), m.end(), job)
         heads = "|".join(lexicon.JOB_HEADS)

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable, Mapping
 
 from assistant import lexicon, phrasing
+from assistant.places import places_in
 from assistant.roles import RoleFacts
 from core.embeddings import english_words
 
@@ -33,6 +34,7 @@ class GuideWords:
         self.vocab = frozenset(vocab)
         self.known = frozenset(vocab | set(phrasing.STOP) | phrasing.lexicon_words())
         self._roots: frozenset[str] = frozenset()
+        self._guide_roots: frozenset[str] = frozenset()
 
     def knows_any(self, words: Iterable[str]) -> bool:
         """Is one of `words` the guide's, a region's, or another form of one ("deploying")?"""
@@ -40,12 +42,21 @@ class GuideWords:
             self._roots = frozenset(phrasing.root(w) for w in self.known)
         return any(w in self.known or w in lexicon.REGION_WORDS or phrasing.root(w) in self._roots for w in words)
 
+    def in_guide(self, word: str) -> bool:
+        """Is `word` the guide's or a region's, or another form of one? (Not a word known only
+        from the lexicon's lists of what the guide does not cover.)"""
+        if not self._guide_roots:
+            self._guide_roots = frozenset(phrasing.root(w) for w in self.vocab)
+        return word in self.vocab or word in lexicon.REGION_WORDS or phrasing.root(word) in self._guide_roots
+
     def unknown_choice(self, low: str) -> tuple[str, ...]:
-        """The names offered as a choice ("qdrant or milvus?", "jira vs asana") when neither
-        is a word of the guide or of English: products the guide does not cover."""
+        """The names offered as a choice ("qdrant or milvus?", "jira vs asana", "gemini or
+        copilot") when neither is a word of the guide or a place, and one is no English word:
+        products the guide does not cover."""
         for m in _CHOICE.finditer(low):
             names = m.groups()
-            if not self.knows_any(names) and not any(w in english_words() for w in names):
+            if not any(self.in_guide(w) for w in names) and not all(w in english_words() for w in names) \
+                    and not places_in(" ".join(names)):
                 return names
         return ()
 

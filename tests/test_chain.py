@@ -673,7 +673,8 @@ def test_a_question_joined_to_an_override_by_and_is_answered_as_if_asked_alone(m
     assert not wrapped.declined and (wrapped.answer, wrapped.sources) == (plain.answer, plain.sources)
 
 
-@pytest.mark.parametrize("form", ["yes or no", "short answer pls", "tl;dr please"])
+@pytest.mark.parametrize("form", ["yes or no", "short answer pls", "tl;dr please", "just the list please",
+                                  "in bullet points", "keep it short"])
 def test_a_closing_request_for_the_answers_form_does_not_change_what_is_asked(make_assistant, form) -> None:
     plain = make_assistant().answer(DS_UK_LLM)
 

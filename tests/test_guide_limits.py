@@ -30,13 +30,17 @@ def test_pay_at_another_time_than_the_guides_estimates_is_a_gap(reader, question
     ("where are the most prompt engineer jobs?", "job numbers"),
     ("how much time off do ai pms get a year", "benefits and perks"),
     ("how do ml engineers cope with impostor syndrome", "job satisfaction"),
+    ("how does a data scientist get to principal level?", "career progression"),
+    ("are there still mlops positions open in leeds?", "job numbers"),
 ])
 def test_what_the_guide_never_covers_about_a_role_is_a_gap(reader, question, gap) -> None:
     assert reader.read(question).gap == gap
 
 
-def test_most_jobs_asked_of_is_no_job_count(reader) -> None:
-    assert reader.read("do most data scientist jobs want sql?").gap is None
+@pytest.mark.parametrize("question", ["do most data scientist jobs want sql?",
+                                      "what sorts of ml jobs are available these days?"])
+def test_jobs_asked_of_or_asked_which_are_no_job_count(reader, question) -> None:
+    assert reader.read(question).gap is None
 
 
 def test_a_year_the_asker_tells_of_is_not_the_time_asked_about(reader) -> None:
@@ -78,6 +82,36 @@ def test_the_news_is_out_of_scope(reader) -> None:
     assert reader.read("any big ai headlines this week?").kind == "out_of_scope"
 
 
+@pytest.mark.parametrize(("question", "foreign"), [
+    ("convert 95k euros into sterling for me", "currency conversion"),
+    ("how much is $180,000 in pounds", "currency conversion"),
+    ("where and when is the iclr conference held next spring?", "dates and venues of events"),
+    ("what timezone is toronto in? i have a recruiter call", "timezone"),
+])
+def test_off_subjects_told_by_their_shape_are_out_of_scope(reader, question, foreign) -> None:
+    reading = reader.read(question)
+
+    assert reading.kind == "out_of_scope" and foreign in reading.foreign
+
+
+def test_pay_asked_in_the_regions_own_currency_is_still_answered(reader) -> None:
+    reading = reader.read("what does a data scientist earn in the us in dollars?")
+
+    assert reading.kind == "role_fact" and reading.topic == "salary"
+
+
+@pytest.mark.parametrize("question", ["is azure ml cheaper than sagemaker for a hobby project?",
+                                      "perplexity or gemini for summarising papers?"])
+def test_products_priced_or_chosen_between_are_out_of_scope(reader, question) -> None:
+    reading = reader.read(question)
+
+    assert reading.kind == "out_of_scope" and reading.foreign
+
+
+def test_two_places_chosen_between_are_no_products(reader) -> None:
+    assert not reader.read("leeds or bristol for a data scientist?").foreign
+
+
 def test_facts_about_a_company_rather_than_its_jobs_are_out_of_scope(reader) -> None:
     assert reader.read("where is deepmind headquartered?").kind == "out_of_scope"
 
@@ -95,6 +129,8 @@ def test_a_tool_priced_while_the_asker_tells_of_a_role_is_a_product(reader) -> N
 @pytest.mark.parametrize("message", [
     "what does a quant make at a hedge fund? thinking that might beat ai research",
     "can you draft a polite email asking for a raise? i'm an ml engineer and underpaid",
+    "which gpu is best for a home lab? need to learn some deep learning skills first",
+    "what's a good laptop for ml? doing a masters in data science next year",
 ])
 def test_a_sentence_that_only_tells_or_remarks_is_no_second_question(reader, message) -> None:
     assert questions_in(message, [], reader.read) == [message]

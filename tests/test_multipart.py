@@ -20,6 +20,7 @@ from assistant.multipart import joined, questions_in, split_questions
     ("do prompt engineers need any tech skills? like vector dbs or is it all writing",
      ["do prompt engineers need any tech skills? like vector dbs or is it all writing"]),
     ("what tools does an mle use? e.g. docker?", ["what tools does an mle use? e.g. docker?"]),
+    ("how and where do ml engineers find a first job?", ["how and where do ml engineers find a first job?"]),
 ])
 def test_a_message_splits_after_each_question_and_before_and_plus_a_question_word(text, pieces) -> None:
     assert split_questions(text) == pieces
