@@ -15,15 +15,16 @@ from langchain_core.documents import Document
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from assistant import grounding, off_scope, passages, phrasing, prompts
+from assistant import grounding, passages, phrasing, prompts
 from assistant.answers import AnswerResult, StreamEvent, source_dict
 from assistant.computed import compute
+from assistant.declines import decline_text
 from assistant.evidence import EvidencePicker
 from assistant.extractive import extractive_answer, with_evidence
 from assistant.injection import OVERRIDE, leaks_prompt, strip_overrides
 from assistant.multipart import joined, questions_in
 from assistant.retrieval import Hit, HybridSearch
-from assistant.roles import RoleFacts, as_skills_name, find_roles
+from assistant.roles import RoleFacts, find_roles
 from assistant.understanding import META_REQUEST, QuestionReader, Reading
 from core.errors import BackendUnavailable, BadInput
 from core.settings import Settings
@@ -119,7 +120,7 @@ class Assistant:
         if reading.kind == "meta":
             yield self._decline(prompts.DECLINE_META, "meta", reading, started)
         elif reading.kind == "out_of_scope":
-            yield self._decline(self._decline_text(reading.foreign), "out_of_scope", reading, started)
+            yield self._decline(decline_text(self.roles, reading), "out_of_scope", reading, started)
         elif self._asks_for_lessons(reading):
             yield from self._plan(reading, started)
         elif (computed := compute(reading, self.roles)) is not None:
@@ -168,7 +169,7 @@ class Assistant:
         # quarantined: it never becomes a source, so nothing it says can reach an answer.
         hits = [h for h in hits if not (OVERRIDE.search(h.body) or META_REQUEST.search(h.body))]
         if not passages.relevant(reading, hits, self.settings.relevance_threshold):
-            yield self._final(self._decline_text(), [], turn.started, declined=True, mode="declined",
+            yield self._final(decline_text(self.roles), [], turn.started, declined=True, mode="declined",
                               query=reading.query, retrieved=turn.retrieved, reason="out_of_scope",
                               reading=reading)
             return
@@ -329,17 +330,6 @@ class Assistant:
         text, sources = plan_answer(reading.roles[0], self.roles, self.library)
         yield StreamEvent(token=text)
         yield self._final(text, sources, started, mode="plan", query=reading.query, reading=reading)
-
-    def _decline_text(self, foreign: tuple[str, ...] = ()) -> str:
-        detailed = [r.title for r in self.roles.values() if r.detailed]
-        text = prompts.DECLINE.format(roles=", ".join(detailed))
-        if listed := as_skills_name(dict.fromkeys(foreign), self.roles.values()):
-            text = prompts.DECLINE_LISTED.format(what=" and ".join(listed)) + " " + text
-        elif subjects := [f for f in dict.fromkeys(foreign) if f not in off_scope.CHORES + off_scope.ARTEFACTS]:
-            text = prompts.DECLINE_FOREIGN.format(what=", ".join(subjects)) + " " + text
-        elif foreign:
-            text = prompts.DECLINE_CHORE + " " + text
-        return text
 
     def _decline(self, text: str, reason: str, reading: Reading, started: float) -> StreamEvent:
         return self._final(text, [], started, declined=True, mode="declined", query=reading.query,
