@@ -3,6 +3,7 @@ it is (a subject, a tool the guide lists, a task, an idea of AI), then what the 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from assistant import off_scope, prompts
@@ -19,5 +20,6 @@ def decline_text(roles: Mapping[str, RoleFacts], reading: Reading | None = None)
     if listed := as_skills_name(dict.fromkeys(foreign), roles.values()):
         return prompts.DECLINE_LISTED.format(what=" and ".join(listed)) + " " + text
     if subjects := [f for f in dict.fromkeys(foreign) if f not in off_scope.CHORES + off_scope.ARTEFACTS]:
-        return prompts.DECLINE_FOREIGN.format(what=", ".join(subjects)) + " " + text
+        named = [re.sub(r"\s+(?:of|on|about|for)$", "", f) for f in subjects]  # "ceo of" -> "ceo"
+        return prompts.DECLINE_FOREIGN.format(what=", ".join(named)) + " " + text
     return prompts.DECLINE_CHORE + " " + text if foreign else text

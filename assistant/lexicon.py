@@ -199,7 +199,8 @@ GAP_TOPICS: dict[str, tuple[str, ...]] = {
                                             # the course platforms, none of which the guide names
                                             "coursera", "udemy", "edx", "datacamp", "udacity", "mooc", "moocs"),
     "books and other learning resources": ("books", "a book", "textbook", "textbooks", "youtube", "podcast",
-                                           "podcasts", "newsletter", "newsletters", "blogs", "reading list"),
+                                           "podcasts", "newsletter", "newsletters", "blogs", "reading list",
+                                           "book about", "book on", "good book", "best book", "novel", "novels"),
     "grades": ("gpa", "grades", "grade point", "first-class degree", "2:1"),
     # The guide has no calendar: no conference dates, application deadlines or tickets.
     "job interviews": ("interview", "interviews", "interviewing", "interviewer", "interviewers"),
@@ -234,6 +235,10 @@ PAST_SPAN = re.compile(rf"\bsince\s+(?:19|20)\d\d\b|\b{_SPAN}\s+ago\b"
 # How many jobs or positions are open, however the job is named in between
 # ("how many data scientist jobs are open", "are there many mle positions available").
 VACANCY_COUNT = re.compile(r"\bhow many\b(?:\s+[\w-]+){0,4}?\s+(?:jobs|positions|vacancies|openings)\b"
+                           # "how many ai pms are there in the uk" (not "how many skills are there")
+                           r"|\bhow many\b(?!\s+(?:skills|tasks|steps|questions|roles|tracks|paths|careers|regions|"
+                           r"sections|types|kinds|years|months|weeks|hours)\b)(?:\s+[\w/-]+){1,4}?\s+"
+                           r"(?:are there|are employed|work in|work at|work as)\b"
                            # "which city has the most ai jobs"
                            # ("do most ml jobs need a phd" asks of the jobs, not their number)
                            r"|\b(?:the most|the fewest|more|fewer)\s+(?:[\w-]+\s+){0,2}?"

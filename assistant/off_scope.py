@@ -50,7 +50,7 @@ OFF_SUBJECTS: tuple[str, ...] = (
     "conversion rate", "currency converter", "movie", "film", "tv show",
     "restaurant", "hotel", "flight", "homework", "equation", "integral", "derivative", "diagnose", "symptoms",
     "medication", "medicine", "legal advice", "legally", "lawsuit", "non-compete", "noncompete", "divorce",
-    "horoscope", "lottery", "girlfriend",
+    "horoscope", "lottery", "girlfriend", "fun fact", "fun facts", "trivia",
     # what is happening now
     "news", "headlines", "this week",
     # facts about a company rather than the jobs in it

@@ -1097,3 +1097,9 @@ def test_an_idea_of_ai_asked_to_be_explained_is_declined_as_one_the_guide_does_n
 
     assert result.declined and result.reason == "out_of_scope" and model.prompts == []
     assert result.answer.startswith(prompts.DECLINE_CONCEPT.format(what="bagging and boosting"))
+
+
+def test_a_subject_declined_is_named_without_the_word_that_linked_it(make_assistant) -> None:
+    result = make_assistant(relevance_threshold=0.0).answer("who is the founder of hugging face?")
+
+    assert result.declined and result.answer.startswith(prompts.DECLINE_FOREIGN.format(what="founder"))

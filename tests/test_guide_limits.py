@@ -32,12 +32,15 @@ def test_pay_at_another_time_than_the_guides_estimates_is_a_gap(reader, question
     ("how do ml engineers cope with impostor syndrome", "job satisfaction"),
     ("how does a data scientist get to principal level?", "career progression"),
     ("are there still mlops positions open in leeds?", "job numbers"),
+    ("roughly how many research scientists are there in the us?", "job numbers"),
+    ("any good book on becoming a prompt engineer?", "books and other learning resources"),
 ])
 def test_what_the_guide_never_covers_about_a_role_is_a_gap(reader, question, gap) -> None:
     assert reader.read(question).gap == gap
 
 
 @pytest.mark.parametrize("question", ["do most data scientist jobs want sql?",
+                                      "how many skills are there for an mle?",
                                       "what sorts of ml jobs are available these days?"])
 def test_jobs_asked_of_or_asked_which_are_no_job_count(reader, question) -> None:
     assert reader.read(question).gap is None
@@ -87,8 +90,9 @@ def test_the_news_is_out_of_scope(reader) -> None:
     ("how much is $180,000 in pounds", "currency conversion"),
     ("where and when is the iclr conference held next spring?", "dates and venues of events"),
     ("what timezone is toronto in? i have a recruiter call", "timezone"),
+    ("give me some trivia about the first neural network", "trivia"),
 ])
-def test_off_subjects_told_by_their_shape_are_out_of_scope(reader, question, foreign) -> None:
+def test_off_subjects_by_their_words_or_shape_are_out_of_scope(reader, question, foreign) -> None:
     reading = reader.read(question)
 
     assert reading.kind == "out_of_scope" and foreign in reading.foreign
@@ -124,10 +128,12 @@ def test_an_idea_of_ai_asked_to_be_explained_is_out_of_scope(reader, question, i
     assert reading.kind == "out_of_scope" and reading.concept == idea
 
 
-@pytest.mark.parametrize("question", ["what is mlops?", "what does rag stand for", "what's the work like for a pm",
-                                      "what's the difference between a data scientist and an ml engineer",
-                                      "what are the main types of ai jobs?", "what is the growth outlook for mlops"])
-def test_a_role_a_short_form_the_guide_spells_out_or_a_career_matter_is_no_idea_to_explain(reader, question) -> None:
+@pytest.mark.parametrize("question", [
+    "what is mlops?", "what does rag stand for", "what's the work like for a pm",
+    "what's the difference between a data scientist and an ml engineer", "what are the main types of ai jobs?",
+    "what is the growth outlook for mlops",
+])
+def test_a_role_a_short_form_or_a_career_matter_is_no_idea_to_explain(reader, question) -> None:
     reading = reader.read(question)
 
     assert reading.kind != "out_of_scope" and reading.concept is None
