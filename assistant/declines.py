@@ -1,5 +1,5 @@
 """What the assistant says when a question is outside the guide: what was asked, named by what
-it is (a subject, a tool the guide lists, a task, an idea of AI), then what the guide covers."""
+it is (a subject, a tool the guide lists, a task), then what the guide covers."""
 
 from __future__ import annotations
 
@@ -15,8 +15,6 @@ def decline_text(roles: Mapping[str, RoleFacts], reading: Reading | None = None)
     """The decline for `reading` (or for a question the guide's passages do not match)."""
     text = prompts.DECLINE.format(roles=", ".join(r.title for r in roles.values() if r.detailed))
     foreign = reading.foreign if reading else ()
-    if reading and reading.concept:
-        return prompts.DECLINE_CONCEPT.format(what=reading.concept) + " " + text
     if listed := as_skills_name(dict.fromkeys(foreign), roles.values()):
         return prompts.DECLINE_LISTED.format(what=" and ".join(listed)) + " " + text
     if subjects := [f for f in dict.fromkeys(foreign) if f not in off_scope.CHORES + off_scope.ARTEFACTS]:

@@ -27,9 +27,6 @@ DECLINE = (
 )
 
 DECLINE_FOREIGN = "The guide has nothing on {what}: it only covers AI career paths."
-# An idea of AI asked to be explained ("what is overfitting"): the guide names skills, it teaches none.
-DECLINE_CONCEPT = ("The guide does not explain {what}: it covers AI careers, not the ideas and methods "
-                   "of AI themselves.")
 # A task asked of the assistant (write, fix, translate, summarise ...): named by what it is, not by its words.
 DECLINE_CHORE = "Writing, fixing, translating or summarising things for you is not something I do."
 # Tools the guide names among a role's skills, asked about as products ("is AWS better than GCP?").

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
 from assistant import lexicon, off_scope, phrasing
-from assistant.concepts import concept_asked
 from assistant.conversation import Conversation
 from assistant.gaps import asked_part, gap_in, names_later_year
 from assistant.gaps import asking as _asking
@@ -72,7 +71,6 @@ class Reading:
     foreign: tuple[str, ...] = ()      # jobs, products or chores the guide does not cover
     unprofiled: tuple[str, ...] = ()   # jobs the guide mentions in passing but does not profile
     gap: str | None = None             # an attribute the guide never gives ("working hours")
-    concept: str | None = None         # an idea of AI asked to be explained ("what is overfitting")
     direction: str | None = None       # "high" | "low" for comparisons and rankings
     skill: str | None = None           # what "which roles need X" asks about
     set_aside: tuple[str, ...] = ()    # roles named only to be set aside ("other than ML engineer")
@@ -182,9 +180,6 @@ class QuestionReader(Conversation):
             return Reading(kind="path_request", query=raw, **common)
         if jobs and not roles:
             return Reading(kind="out_of_scope", foreign=tuple(jobs), query=raw, **common)
-        named_any = named or unprofiled or region or place or gap or common["defined"]
-        if not named_any and (idea := concept_asked(asked)):  # "what is overfitting": an idea, not a career
-            return Reading(kind="out_of_scope", foreign=(idea,), concept=idea, query=raw, **common)
         skill = self._skills.skill(low, tuple(r.title for r in named)) if phrasing.asks_which_roles(low) and self._skills.asks_what_roles_do(low) \
             and not roles and topic not in {"salary", "suits"} and not phrasing.asks_about_a_topic(low) else None
         kind = _kind(low, roles, unprofiled, topic, direction, region, skill)

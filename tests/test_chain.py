@@ -1088,17 +1088,6 @@ def test_asking_which_lessons_to_take_gets_the_roles_plan_without_a_model_call(m
     assert result.sources and result.sources[0]["section"].endswith("Skills")
 
 
-def test_an_idea_of_ai_asked_to_be_explained_is_declined_as_one_the_guide_does_not_teach(make_assistant) -> None:
-    model = ScriptedChatModel(replies=["Boosting trains models in sequence [1]."])
-
-    assistant = make_assistant(model, relevance_threshold=0.0)
-
-    result = assistant.answer("whats the difference between bagging and boosting?")
-
-    assert result.declined and result.reason == "out_of_scope" and model.prompts == []
-    assert result.answer.startswith(prompts.DECLINE_CONCEPT.format(what="bagging and boosting"))
-
-
 def test_a_subject_declined_is_named_without_the_word_that_linked_it(make_assistant) -> None:
     result = make_assistant(relevance_threshold=0.0).answer("who is the founder of hugging face?")
 
