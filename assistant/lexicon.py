@@ -175,8 +175,7 @@ GAP_TOPICS: dict[str, tuple[str, ...]] = {
     # The guide profiles each role as one level: no ladder above it.
     "career progression": ("progression", "career ladder", "promotion", "promotions", "promoted",
                            "get promoted", "staff engineer", "principal engineer", "staff level",
-                           "principal level", "what comes after senior", "after senior", "move up",
-                           "moving up", "climb the ladder"),
+                           "principal level", "after senior", "move up", "moving up", "climb the ladder"),
     "salary negotiation": ("negotiate", "negotiating", "negotiation", "counteroffer", "counter-offer",
                            "counter offer"),
     "workplace culture": ("dress code", "office culture", "company culture", "team culture", "what to wear"),
