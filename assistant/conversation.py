@@ -122,12 +122,18 @@ class Conversation:
         if not own or any(w in self._skills.terms for w in own):
             # Nothing of its own ("tell me more"), or a term of the roles' profiles ("why is sql such a big deal for it?")
             return False
-        nearest = max(self._on_guide.scores(rest).values(), default=0.0) if own else 0.0
-        if len(own) >= 3:  # words enough to tell by meaning: far from every way of asking a guide topic or quiz question
-            return nearest < OFF_GUIDE_TOPIC_MAX
+        far = self._far_from_guide(rest) if own else True
+        if len(own) >= 3:  # words enough to tell by meaning
+            return far
         # Too few words to rule a change of subject, enough to keep one ("who's it for though"), as a region does.
         known = self.words.knows_any(own if places else words)  # a place's own words: "rent in leeds?"
-        return nearest < OFF_GUIDE_TOPIC_MAX and not region_in_text(rest) and not known
+        return far and not region_in_text(rest) and not known
+
+    def _far_from_guide(self, text: str, unknown: bool = True) -> bool:
+        """Is `text` far by meaning from every way of asking a guide topic or quiz question?
+        `unknown` without an embedder to tell."""
+        scores = self._on_guide.scores(text)
+        return max(scores.values()) < OFF_GUIDE_TOPIC_MAX if scores else unknown
 
     def _about_a_place(self, low: str) -> bool:
         """A place named with words of their own, off the guide ("the best area to live in leeds?"): not its pay."""

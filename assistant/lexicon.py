@@ -98,8 +98,9 @@ TOPIC_MEANING: dict[str, tuple[str, ...]] = {
 }
 
 # A gap that a role's own section covers where the role has it: "is the MLOps job market
-# saturated?" is answered by the MLOps profile's growth outlook.
-GAP_COVERED_BY: dict[str, str] = {"hiring demand": "Growth outlook"}
+# saturated?" is answered by the MLOps profile's growth outlook, "is prompt engineering here to
+# stay?" by the Prompt Engineer profile's note on how the role is evolving.
+GAP_COVERED_BY: dict[str, tuple[str, ...]] = {"hiring demand": ("Growth outlook", "Note")}
 
 # The year of the guide's salary estimates: a later year asked about is a future the guide does not give.
 GUIDE_YEAR = 2026
@@ -159,11 +160,17 @@ GAP_TOPICS: dict[str, tuple[str, ...]] = {
                     "layoffs", "openings", "vacancies", "open positions", "open roles", "how many positions",
                     "job postings", "job listings"),
     "hiring demand": ("job market", "job security", "saturated", "oversaturated", "is there demand", "much demand",
+                      "is demand for", "the demand for", "demand growing", "growing or shrinking",
+                      "shrinking",
+                      "declining", "dying",
+                      "dead end", "future-proof", "future proof",
                       "how in demand", "high demand", "still in demand", "most in demand", "more in demand", "job prospects", "prospects", "outlook"),
     # Pay by seniority: the guide gives one range per role and region (checked for pay questions only).
     "pay by seniority": ("junior", "senior", "entry-level", "entry level", "starting salary", "starting pay",
                          "graduate salary", "new grad", "fresh grad", "mid-level", "mid level", "lead level",
-                         "intern", "interns", "internship", "internships", "apprentice", "apprenticeship"),
+                         "intern", "interns", "internship", "internships", "apprentice", "apprenticeship",
+                         "graduate", "graduates", "grad", "grads", "first job", "first-job", "out of uni",
+                         "out of university", "out of college"),
     "employer names": ("which companies", "what companies", "which company", "best company",
                        "best companies", "who is hiring", "top employers"),
     "benefits and perks": ("benefits", "perks", "bonus", "bonuses", "equity", "stock options",
@@ -248,6 +255,13 @@ JOBS_OPEN = re.compile(r"\b(?:jobs|positions)\s+(?:are\s+|still\s+)?(?:open|avai
 JOB_KINDS = re.compile(r"\b(?:what|which)\s+(?:(?:are|is|r)\s+)?(?:the\s+)?"
                        r"(?:(?:main|different|other|kinds?|types?|sorts?)\s+(?:of\s+)?)*"
                        r"(?:[\w-]+\s+){0,2}?(?:jobs|positions|roles)\b")
+# Which organisations are hiring ("which labs near me are hiring", "what startups are recruiting"):
+# their names, not which roles are in demand ("which roles are hiring").
+WHO_HIRES = re.compile(r"(?:\bwho|\b(?:which|what)\b"
+                       r"(?!\s+(?:[\w-]+\s+){0,2}?"
+                       r"(?:roles?|jobs?|tracks?|paths?|careers?|positions?|fields?|areas?|skills?)\b)"
+                       r"(?:\s+[\w-]+){1,4}?)(?:\s+(?:is|are|r)|'s)\s+"
+                       r"(?:\w+\s+)?(?:hiring|recruiting)\b")
 
 # Asking about the guide itself (who wrote it, where its information comes from, how current
 # it is), answered from the corpus's "About this guide" section, or about what the assistant can
@@ -257,7 +271,8 @@ GUIDE_MEANING: dict[str, tuple[str, ...]] = {
     "about": ("who wrote this guide", "where does your information come from", "how up to date is your information",
               "what sources are your answers based on", "when was the guide published"),
     "help": ("what can you help me with", "what kinds of questions can I ask you", "what do you know about",
-             "what are you able to do", "who are you", "what are you", "introduce yourself"),
+             "what are you able to do", "who are you", "what are you", "introduce yourself",
+             "am I talking to a real person or a bot"),
     # what the guide says: a question for the guide's passages, neither of the above
     "contents": ("what career tracks does the guide cover", "what does the guide say about choosing a path",
                  "which roles are described in the guide", "what skills does the guide recommend"),

@@ -16,7 +16,7 @@ CONVERSION = re.compile(rf"\bconvert(?:ed|ing)?\b[^?.!]*?\b(?:to|into|in)\s+{_CU
 # When or where an event takes place ("where is the summit held next spring").
 EVENT_WHEN = re.compile(r"\b(?:when|where)\s+(?:and\s+(?:when|where)\s+)?(?:is|are|will|does|do)\b"
                         r"[^?.!]{1,50}?"
-                        r"\b(?:happening|held|taking place|hosted|on this year|on next year)\b")
+                        r"\b(?:happening|held|taking place|hosted|this year|next year)\b")
 # Off subjects told by their shape rather than a word: a name for each.
 OFF_SUBJECT_PATTERNS: dict[str, re.Pattern[str]] = {
     "currency conversion": CONVERSION, "dates and venues of events": EVENT_WHEN}
@@ -40,6 +40,7 @@ ARTEFACTS: tuple[str, ...] = (
     "json", "dockerfile", "function", "class", "query", "program", "notebook", "kernel", "regex", "app",
     # writing of the asker's own, or someone else's, to write or work on
     "email", "letter", "cv", "resume", "essay", "report", "paper", "article", "abstract", "message", "post",
+    "headline", "bio", "tagline", "caption", "tweet", "slogan", "speech", "slides",
 )
 # Subjects outside AI careers, however they are asked.
 OFF_SUBJECTS: tuple[str, ...] = (
@@ -54,7 +55,8 @@ OFF_SUBJECTS: tuple[str, ...] = (
     # what is happening now
     "news", "headlines", "this week",
     # facts about a company rather than the jobs in it
-    "ceo of", "founder of", "founded", "headquarters", "headquartered", "valuation",
+    "ceo of", "founder of", "founded", "headquarters", "headquartered", "valuation", "valued at",
+    "going public", "ipo", "share price", "market cap",
     "boyfriend", "relationship advice", "tax", "taxes", "mortgage", "insurance", "invoice", "error", "errors",
     "bug", "permission denied", "stack trace", "mathematically", "empire", "history of", "times",
     # where to live

@@ -101,7 +101,7 @@ def artefact_asked(low: str) -> str | None:
                   r"|\bplease\s+|\bhelp\s+me\s+)(?:just\s+)?"
                   r"(?:give|send|show|make|create|generate|write|build|draft|produce|summari[sz]e|proofread|"
                   r"rewrite|edit|polish|fix|translate)\s+(?:me|us)?\s*(?:an?|the|some|my|our|this)\s+"
-                  rf"(?:(?:'[^']+'|\"[^\"]+\")\s+)?(?:[\w./+'-]+\s+){{0,3}}?({things})\b", low)
+                  rf"(?:(?:'[^']+'|\"[^\"]+\")\s+)?(?:[\w./+'-]+\s+){{0,5}}?({things})\b", low)
     return m.group(1) if m else None
 
 
@@ -280,12 +280,14 @@ def asks_about_a_topic(low: str) -> bool:
 
 
 # "make" is pay only where money is meant: "what do they make in the UK", not "makes a good fit".
+# "more" or "most" as the amount made ("who makes the most?"), not before a thing ("makes most sense").
+_AMOUNT = (r"(?:the\s+)?(?:more|less|most|least)"
+           r"(?!\s+(?!(?:than|in|at|of|on|among|across|per|overall|now|if|money|cash|bucks)\b)[a-z])")
 MAKES_MONEY = re.compile(r"\bmak(?:e|es|ing)\b(?=\s*(?:$|[?.!,]|in\b|a year|per\b|annually|at\b|on average|"
-                          r"money|bank|bucks|a living|starting|to start|more|less|most|least|the most|"
-                          r"the least|"
-                          # where or when: "what do they make over here", "what do they make these days"
-                          r"better|(?:over\s+)?(?:here|there)\b|these days|nowadays|now\b|usually|typically|"
-                          r"normally))")
+                         rf"money|bank|bucks|a living|starting|to start|{_AMOUNT}|"
+                         # where or when: "what do they make over here", "what do they make these days"
+                         r"better|(?:over\s+)?(?:here|there)\b|these days|nowadays|now\b|usually|typically|"
+                         r"normally))")
 # "what does a [role] do (besides ...)?", "no idea what [she] does", the role's name taken out:
 # the work is asked for by its verb.
 _DOER = r"(?:(?:an?|the)\s+)?(?:(?!(?:i|we|you|u|ya)\b)[\w'-]+\s+)?(?:(?:actually|really|even|exactly)\s+)?"
@@ -303,6 +305,9 @@ def asks_by_verb(topic: str, low: str) -> bool:
 OPENING_FILLER = frozenset(["what", "whats", "what's", "which", "the", "a", "an", "kind", "type", "sort", "of", "are", "is", "do", "does"])
 
 
+_ASKING_WORDS = r"(?:what|which|who|how|where|when|why|do|does|is|are|can|could|would|should)\b"
+
+
 def held_by_the_asker(low: str, job: str) -> bool:
     """Is every mention of `job` the asker's own ("I'm a copywriter", "copywriter here, ...",
     "as a nurse", "sre / devops engineer, ...")? Then it is their background, not the subject."""
@@ -313,6 +318,9 @@ def held_by_the_asker(low: str, job: str) -> bool:
         rf"currently)\s+(?:an?\s+|the\s+)?{mods}{j}",
         rf"\bmy (?:job|role|work|background|title|day job) (?:is|as|in)\s+(?:an?\s+)?{mods}{j}",
         rf"(?:^|[.!?]\s+){mods}{j}\s*(?:here\b|by trade\b|,|/|\(|-|w/|with\b)",
+        # "nurse in leeds here, ...": told, with no question word before it
+        rf"(?:^|[.!?]\s+)(?:(?!{_ASKING_WORDS})[\w/-]+\s+){{0,2}}{j}\s+(?:at|in|for|from|with)\s+"
+        rf"(?:[\w-]+\s+){{0,2}}[\w-]+\s+here\s*(?:[,.!:;–—-]|$)",
         rf"(?:^|[.!?]\s+){mods}(?:\w+\s*/\s*){{1,2}}{mods}{j}\s*(?:here\b|,|\(|-)",
     ]
     mentions = list(re.finditer(rf"(?<![\w-]){j}", low))

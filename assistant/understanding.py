@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
-from assistant import lexicon, off_scope, phrasing
+from assistant import lexicon, off_scope, phrasing, superlatives
 from assistant.conversation import Conversation
 from assistant.gaps import asked_part, gap_in, names_later_year
 from assistant.gaps import asking as _asking
@@ -151,11 +151,10 @@ class QuestionReader(Conversation):
         unprofiled = tuple(j for j in jobs if j in self._guide)
         jobs = [j for j in jobs if j not in unprofiled]
         region, place = region_and_place(text)
-        direction = phrasing.direction(low)
+        ranked = superlatives.other_things_ranked(asked, bool(named or jobs))
+        direction = None if ranked else phrasing.direction(low)  # "the best bakery" ranks no role
         topic = _range_end_pay(low, self._topic(low, roles), region, direction, roles)
-        if topic is None and region and (roles or (direction and not self._about_a_place(low))):
-            # The guide's regions are its pay regions: "highest ceiling in the US?", "what would an
-            # MLOps engineer pull in across the pond?"
+        if topic is None and self._pay_implied(low, region, roles, direction):
             topic = "salary"
         if topic is None and not named and not jobs:
             words = phrasing.WORD.findall(low)
@@ -171,6 +170,9 @@ class QuestionReader(Conversation):
                       set_aside=tuple(n.title for n in named if n.title not in roles), direction=direction,
                       yes_no=yes_no, text=text, unprofiled=unprofiled, judgement=bool(JUDGEMENT.search(low)),
                       defined=() if phrasing.ABOUT_YOU.search(asked) else self._skills.defined_in(asked))
+        if ranked and not (chores or gap or topic) and not any(map(self.words.in_guide, ranked)) \
+                and self._far_from_guide(low, False):
+            chores.append(" ".join(ranked))
         if chores:
             return Reading(kind="out_of_scope", foreign=tuple(chores), query=raw, **common)
         ranks_pay = topic == "salary" and direction and not re.search(r"\bme\b", asked)  # not "...for me?"
@@ -178,7 +180,8 @@ class QuestionReader(Conversation):
                 (not named and phrasing.is_path_request(raw, low)) or (topic in {None, "suits"} and phrasing.asks_for_me(raw))
                 or (own and not named and topic in {None, "suits", "break_in"})) and self._path_or_guide.label(low) != "guide":
             return Reading(kind="path_request", query=raw, **common)
-        if jobs and not roles:
+        if jobs and not (roles and find_roles(asked, self.roles)):
+            # another job asked for, the guide's roles only told of ("i'm a DS... can you find me a dentist?")
             return Reading(kind="out_of_scope", foreign=tuple(jobs), query=raw, **common)
         skill = self._skills.skill(low, tuple(r.title for r in named)) if phrasing.asks_which_roles(low) and self._skills.asks_what_roles_do(low) \
             and not roles and topic not in {"salary", "suits"} and not phrasing.asks_about_a_topic(low) else None
@@ -187,6 +190,14 @@ class QuestionReader(Conversation):
         if roles and kind == "role_fact":
             query = f"{roles[0]} {lexicon.TOPIC_LABEL.get(topic or '', topic or '')} {raw}".strip()
         return Reading(kind=kind, foreign=tuple(jobs), skill=skill, query=query, **common)
+
+    def _pay_implied(self, low: str, region: str | None, roles: tuple[str, ...],
+                     direction: str | None) -> bool:
+        """An end of a range ranked ("the highest ceiling?"); the guide's regions are its pay regions:
+        "the highest ceiling in the US?", "what would an MLOps engineer pull in across the pond?" """
+        if phrasing.without_range_ends(low) != low:
+            return True
+        return bool(region and (roles or (direction and not self._about_a_place(low))))
 
     def _chores(self, low: str, asked: str, about_a_role: bool) -> list[str]:
         """What the asker wants done or talked about that the guide does not cover: chores, other
@@ -282,12 +293,15 @@ class QuestionReader(Conversation):
         gap = gap_in(low, topic, [r for n in roles for r in self.roles[n].salaries])
         if gap and topic == "skills" and self._names_a_skill(low, gap, roles):
             gap = None  # "which is more stats-heavy?": statistics is a skill the guide lists
-        covered = lexicon.GAP_COVERED_BY.get(gap or "")
+        covers = lexicon.GAP_COVERED_BY.get(gap or "", ())
+        own = [c for c in covers if roles and c in self.roles[roles[0]].sections]
+        covered = own[0] if own else next(iter(covers), None)
         # An outlook is about the coming years ("over the next few years"); a later year named
         # ("what will it be in 2030?") asks a forecast the guide does not make.
-        if (covered or topic) in lexicon.GAP_COVERED_BY.values() and names_later_year(_asking(low) or low):
+        outlook = any((covered or topic) in c for c in lexicon.GAP_COVERED_BY.values())
+        if outlook and names_later_year(_asking(low) or low):
             return lexicon.FORECASTS, covered or topic
-        if roles and covered in self.roles[roles[0]].sections:
+        if own:
             return None, covered
         if covered and not roles and any(covered in f.sections for f in self.roles.values()):
             return None, covered  # "which role is most in demand?": the roles' own sections on it

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant import lexicon
+from assistant import lexicon, phrasing
 from assistant.multipart import questions_in
 
 
@@ -34,6 +34,11 @@ def test_pay_at_another_time_than_the_guides_estimates_is_a_gap(reader, question
     ("are there still mlops positions open in leeds?", "job numbers"),
     ("roughly how many research scientists are there in the us?", "job numbers"),
     ("any good book on becoming a prompt engineer?", "books and other learning resources"),
+    ("is demand for data scientists dying off?", "hiring demand"),
+    ("is the ai pm track a dead end these days", "hiring demand"),
+    ("what does a graduate ai pm earn in the uk", "pay by seniority"),
+    ("which startups in berlin are hiring ml engineers?", "employer names"),
+    ("who's recruiting data scientists right now", "employer names"),
 ])
 def test_what_the_guide_never_covers_about_a_role_is_a_gap(reader, question, gap) -> None:
     assert reader.read(question).gap == gap
@@ -41,9 +46,42 @@ def test_what_the_guide_never_covers_about_a_role_is_a_gap(reader, question, gap
 
 @pytest.mark.parametrize("question", ["do most data scientist jobs want sql?",
                                       "how many skills are there for an mle?",
-                                      "what sorts of ml jobs are available these days?"])
+                                      "what sorts of ml jobs are available these days?",
+                                      "which skills are in demand for an mle?",
+                                      "i'm a graduate. what does a data scientist earn in the uk?",
+                                      "what is hiring like for research scientists?"])
 def test_jobs_asked_of_or_asked_which_are_no_job_count(reader, question) -> None:
     assert reader.read(question).gap is None
+
+
+@pytest.mark.parametrize(("question", "foreign"), [
+    ("draft me a short linkedin bio, i'm a data scientist", "bio"),
+    ("summarise the batch norm in deep nets paper for me", "paper"),
+    ("where and when is the cvpr conference this year?", "dates and venues of events"),
+    ("what's mistral valued at these days?", "valued at"),
+    ("is hugging face going public?", "going public"),
+    ("i'm a data scientist in york, could you suggest a good plumber?", "plumber"),
+])
+def test_a_chore_or_other_subject_beside_career_words_is_out_of_scope(reader, question, foreign) -> None:
+    reading = reader.read(question)
+
+    assert reading.kind == "out_of_scope" and foreign in reading.foreign
+
+
+def test_a_roles_future_is_answered_by_its_own_note_on_it_where_it_has_one(reader) -> None:
+    reading = reader.read("is prompt engineering a dead end these days?")
+
+    assert reading.gap is None and reading.topic == "Note"
+
+
+def test_a_job_told_with_where_the_asker_holds_it_is_their_background() -> None:
+    assert phrasing.held_by_the_asker("nurse in leeds here – which ai path fits me?", "nurse")
+    assert not phrasing.held_by_the_asker("what does a nurse in leeds earn here?", "nurse")
+
+
+def test_making_the_most_sense_is_no_pay(reader) -> None:
+    assert reader.read("which track makes most sense for a career changer like me?").topic != "salary"
+    assert reader.read("who makes the most in the us?").topic == "salary"
 
 
 def test_a_year_the_asker_tells_of_is_not_the_time_asked_about(reader) -> None:

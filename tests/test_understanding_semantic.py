@@ -208,3 +208,21 @@ def test_a_reply_naming_one_role_is_what_a_turn_without_roles_goes_on_about(read
     reading = reader.read("what kind of work would fill my week then", turns)
 
     assert reading.follow_up and reading.roles == ("Data Scientist",) and reading.topic == "tasks"
+
+
+@pytest.mark.parametrize(("question", "thing"), [("the best bakery in leeds?", "bakery"),
+                                                  ("cheapest flights to the us this summer?", "flights")])
+def test_a_superlative_over_a_thing_far_from_the_guide_is_out_of_scope(reader, question, thing) -> None:
+    reading = reader.read(question)
+
+    assert reading.kind == "out_of_scope" and reading.foreign == (thing,)
+
+
+@pytest.mark.parametrize("question", ["best way to break into data work?",
+                                      "what's the top tip for landing an ml job"])
+def test_a_superlative_over_a_thing_near_the_guide_is_not_declined(reader, question) -> None:
+    assert reader.read(question).kind != "out_of_scope"
+
+
+def test_asking_whether_a_person_answers_asks_what_the_assistant_is(reader) -> None:
+    assert reader.read("hang on, am i chatting with a human or some software?").topic == "help"
