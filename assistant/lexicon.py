@@ -255,6 +255,13 @@ JOBS_OPEN = re.compile(r"\b(?:jobs|positions)\s+(?:are\s+|still\s+)?(?:open|avai
 JOB_KINDS = re.compile(r"\b(?:what|which)\s+(?:(?:are|is|r)\s+)?(?:the\s+)?"
                        r"(?:(?:main|different|other|kinds?|types?|sorts?)\s+(?:of\s+)?)*"
                        r"(?:[\w-]+\s+){0,2}?(?:jobs|positions|roles)\b")
+# "is it for people chasing money?", "is data science for introverts?": who a role suits, whatever
+# the people are said to want.
+SUITS_FRAME = re.compile(r"\b(?:is|are)\s+(?:(?:it|this|that|they|the|a)\s+)?"
+                         r"(?:(?:role|track|path|career|field)\s+)?"
+                         r"(?:only\s+|really\s+|just\s+|mainly\s+|mostly\s+)?(?:for|meant for|aimed at)\s+"
+                         r"(?:people|someone|somebody|anyone|those|folks|persons?|types?|introverts|"
+                         r"extroverts|extraverts|nerds|geeks|creatives|techies)\b(?!\s+(?:with|without)\b)")
 # Which organisations are hiring ("which labs near me are hiring", "what startups are recruiting"):
 # their names, not which roles are in demand ("which roles are hiring").
 WHO_HIRES = re.compile(r"(?:\bwho|\b(?:which|what)\b"

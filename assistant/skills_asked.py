@@ -30,6 +30,9 @@ _CAREER_WORDS = (*lexicon.TOPIC_WORDS["skills"], "role", "roles", "job", "jobs",
 _HOW_TO_OPERATE = re.compile(r"\bhow\s+(?:do|can|should|would|to)\s+(?:(?:i|you|u|we|one)\s+)?"
                              r"(set\s*up|configure|deploy|host|connect|integrate|migrate|upgrade|"
                              r"troubleshoot|spin\s+up)\b(.*)")
+# Asking how something works inside ("explain how kubernetes scheduling works"): a lesson, not a career.
+_HOW_IT_WORKS = re.compile(r"\b(?:explain|describe|walk me through|tell me)\s+how\s+(.{1,60}?)\s+works?\b"
+                           r"|\bhow\s+(?:does|do)\s+(.{1,60}?)\s+(?:actually\s+|really\s+)?work\b")
 
 
 # What a product costs, not what a job pays.
@@ -117,10 +120,15 @@ class SkillReader:
         return tuple(sorted({m.group(1).lower() for line in self._lines for m in name.finditer(line)}))
 
     def operated(self, low: str) -> tuple[str, ...]:
-        """The profiles' tools `low` asks how to operate ("how do i set up an mlflow tracking server
-        on aws?": "mlflow", "aws"): the guide names them as skills and teaches none of them."""
+        """The profiles' tools `low` asks how to operate or how they work inside ("how do i set up an
+        mlflow tracking server on aws?": "mlflow", "aws"): the guide names them as skills and
+        teaches none of them."""
         m = _HOW_TO_OPERATE.search(low)
-        return tuple(w for w in phrasing.WORD.findall(m.group(2)) if w in self.terms) if m else ()
+        if m:
+            return tuple(w for w in phrasing.WORD.findall(m.group(2)) if w in self.terms)
+        works = _HOW_IT_WORKS.search(low)  # "how does docker networking work?"
+        inside = (works.group(1) or works.group(2)) if works else ""
+        return tuple(w for w in phrasing.WORD.findall(inside) if w in self.terms)
 
     def asks_what_roles_do(self, low: str) -> bool:
         """ "which roles need/use X", "which job runs/writes X" with a verb of the guide's tasks, or

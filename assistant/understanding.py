@@ -21,6 +21,7 @@ from assistant.conversation import Conversation
 from assistant.gaps import asked_part, gap_in, names_later_year
 from assistant.gaps import asking as _asking
 from assistant.meaning import NearestAsking
+from assistant.pay_asked import pay_implied, range_end_pay
 from assistant.phrasing import FOLLOW_UP_START, JUDGEMENT, META_REQUEST, PRONOUN, YES_NO  # noqa: F401
 from assistant.quiz import QUESTIONS
 from assistant.references import with_ordinals_resolved
@@ -50,12 +51,6 @@ OVERVIEW_MARGIN = 0.05
 # a path of one's own to be read as a question for the guide (path requests score within 0.05).
 PATH_VETO_MARGIN = 0.10
 
-
-# "starting" or "entry" qualifying a thing ("the starting points", "entry figures"), not a verb's
-# ("easier to start in", "start as a DS").
-_START_WORDS = "|".join(sorted(set(lexicon.RANGE_ENDS["low"]) & set(lexicon.TOPIC_WORDS["break_in"])))
-_VERB_FOLLOWERS = "in|as|at|out|with|from|on|to|into|off|my|a|an|the|and|or"
-_RANGE_END_NOUN = re.compile(rf"\b(?:{_START_WORDS})\s+(?!(?:{_VERB_FOLLOWERS})\b)[a-z]")
 
 
 @dataclass(frozen=True)
@@ -153,8 +148,8 @@ class QuestionReader(Conversation):
         region, place = region_and_place(text)
         ranked = superlatives.other_things_ranked(asked, bool(named or jobs))
         direction = None if ranked else phrasing.direction(low)  # "the best bakery" ranks no role
-        topic = _range_end_pay(low, self._topic(low, roles), region, direction, roles)
-        if topic is None and self._pay_implied(low, region, roles, direction):
+        topic = range_end_pay(low, self._topic(low, roles), region, direction, roles)
+        if topic is None and pay_implied(low, region, roles, direction, self._about_a_place):
             topic = "salary"
         if topic is None and not named and not jobs:
             words = phrasing.WORD.findall(low)
@@ -190,14 +185,6 @@ class QuestionReader(Conversation):
         if roles and kind == "role_fact":
             query = f"{roles[0]} {lexicon.TOPIC_LABEL.get(topic or '', topic or '')} {raw}".strip()
         return Reading(kind=kind, foreign=tuple(jobs), skill=skill, query=query, **common)
-
-    def _pay_implied(self, low: str, region: str | None, roles: tuple[str, ...],
-                     direction: str | None) -> bool:
-        """An end of a range ranked ("the highest ceiling?"); the guide's regions are its pay regions:
-        "the highest ceiling in the US?", "what would an MLOps engineer pull in across the pond?" """
-        if phrasing.without_range_ends(low) != low:
-            return True
-        return bool(region and (roles or (direction and not self._about_a_place(low))))
 
     def _chores(self, low: str, asked: str, about_a_role: bool) -> list[str]:
         """What the asker wants done or talked about that the guide does not cover: chores, other
@@ -246,6 +233,8 @@ class QuestionReader(Conversation):
         asking = _asking(low)
         if re.search(r"[$£€💰💸]", low) and (roles or not re.search(r"\d", low)):
             return "salary"  # a role's money, or money with no figure: "$$-wise, how do they compare?", "and $$ for it?"
+        if roles and lexicon.SUITS_FRAME.search(asking or low):
+            return "suits"  # "is it for people chasing money?": who it suits, whatever they are said to want
         for part in ([asking] if asking and asking != low else []) + [low]:
             part = lexicon.CONDITION.sub(" ", part)  # "...without a cs degree?" asks no skills question
             for topic, words in lexicon.TOPIC_WORDS.items():
@@ -367,18 +356,9 @@ class QuestionReader(Conversation):
 
 # What a yes/no question says is needed: the word after "need", "require", "have to have" ("an MBA").
 _WORD_NOT_LINK = r"(?!(?:to|for|in|at|or|and|as|if|when|before|after)\b)[a-z][\w+#-]*"  # the phrase ends at a link word
-_NEEDS = re.compile(r"\b(?:need|needs|require|requires|have to have|has to have)\s+(?:an?\s+|the\s+|any\s+)?"
+_NEEDS = re.compile(r"\b(?:need|needs|require|requires|have to have|has to have)\s+"
+                    r"(?:to\s+(?!be\b)[a-z]+\s+)?(?:an?\s+|the\s+|any\s+)?"
                     rf"({_WORD_NOT_LINK}(?:\s+{_WORD_NOT_LINK}){{0,2}})")
-
-
-def _range_end_pay(low: str, topic: str | None, region: str | None, direction: str | None,
-                   roles: tuple[str, ...]) -> str | None:
-    """Salary where "starting" or "entry" qualifies a thing compared in a pay region ("the starting
-    points of DS vs PE in the US": an end of the region's pay ranges), else `topic`."""
-    if topic == "break_in" and region and (direction or len(roles) >= 2) and _RANGE_END_NOUN.search(low) \
-            and set(phrasing.found(low, lexicon.TOPIC_WORDS["break_in"])) <= set(lexicon.RANGE_ENDS["low"]):
-        return "salary"
-    return topic
 
 
 def _kind(low: str, roles: tuple[str, ...], unprofiled: tuple[str, ...], topic: str | None,

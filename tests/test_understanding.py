@@ -811,6 +811,9 @@ def test_asking_to_be_told_which_roles_is_no_path_request(reader) -> None:
 @pytest.mark.parametrize(("question", "gap"), [
     ("do you need an MBA to become an ai product manager?", "MBA"),
     ("do prompt engineers need a cfa?", "CFA"),
+    ("does an ai pm need to master jira?", "JIRA"),  # a verb between the need and the thing
+    ("do data scientists need to know tableau?", None),
+    ("do you need to be good at maths for data science?", None),
     ("do ml engineers need a phd?", None),          # the guide speaks of a PhD
     ("does a data scientist need tableau?", None),  # and of Tableau
     ("do i need a degree to become an ml engineer or nah", None),  # slang is nothing needed
@@ -916,6 +919,31 @@ def test_legal_questions_and_operating_the_guides_tools_are_out_of_scope(reader,
 
 def test_how_a_role_uses_a_tool_is_still_about_the_role(reader) -> None:
     assert reader.read("how do mlops engineers deploy models with kubernetes?").kind == "role_fact"
+
+
+@pytest.mark.parametrize("question", ["is the research scientist path just for people who love maths?",
+                                      "is the ai safety track for folks chasing a big salary?",
+                                      "is a data scientist for introverts, honestly?"])
+def test_asking_whom_a_role_is_for_asks_who_it_suits_whatever_the_people_want(reader, question) -> None:
+    assert reader.read(question).topic == "suits"
+
+
+@pytest.mark.parametrize("question", ["is the mlops salary for people with a phd?",
+                                      "are ml engineer jobs for someone without a degree?"])
+def test_a_topic_named_or_a_condition_told_is_not_asking_who_it_suits(reader, question) -> None:
+    assert reader.read(question).topic != "suits"
+
+
+@pytest.mark.parametrize("question", ["can you explain how mlflow model registries work?",
+                                      "how does sql indexing actually work"])
+def test_how_one_of_the_guides_tools_works_inside_is_a_lesson_it_does_not_give(reader, question) -> None:
+    assert reader.read(question).kind == "out_of_scope"
+
+
+@pytest.mark.parametrize("question", ["how does the guide's quiz work?",
+                                      "how do ai pms work with ml engineers?"])
+def test_how_the_guide_or_its_roles_work_is_still_the_guides(reader, question) -> None:
+    assert reader.read(question).kind != "out_of_scope"
 
 
 @pytest.mark.parametrize("question", ["when is the icml submission deadline?",
