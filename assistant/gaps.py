@@ -121,7 +121,8 @@ def gap_in(low: str, topic: str | None, salaries: Sequence[SalaryRange]) -> str 
         return "age limits"
     if phrasing.has_any(low, lexicon.HIRING) and phrasing.found(low, off_scope.EMPLOYERS):
         return "hiring at particular employers"
-    if lexicon.WHO_HIRES.search(told_apart):
+    if lexicon.WHO_HIRES.search(told_apart) or (lexicon.EMPLOYERS_ASKED.search(told_apart)
+                                                and not phrasing.found(qualifiers, off_scope.EMPLOYERS)):
         return "employer names"
     if topic == "salary":
         if any(e not in qualifiers for e in phrasing.found(low, off_scope.EMPLOYERS)):

@@ -262,6 +262,10 @@ SUITS_FRAME = re.compile(r"\b(?:is|are)\s+(?:(?:it|this|that|they|the|a)\s+)?"
                          r"(?:only\s+|really\s+|just\s+|mainly\s+|mostly\s+)?(?:for|meant for|aimed at)\s+"
                          r"(?:people|someone|somebody|anyone|those|folks|persons?|types?|introverts|"
                          r"extroverts|extraverts|nerds|geeks|creatives|techies)\b(?!\s+(?:with|without)\b)")
+# Which organisations are asked for ("which ai company should i join?", "what big tech firms pay best?");
+# not "which labs", which the guide's research range names ("at OpenAI, DeepMind...").
+EMPLOYERS_ASKED = re.compile(r"\b(?:which|what)\s+(?:[\w-]+\s+){0,2}?(?:company|companies|employers?|firms?|"
+                             r"startups?|organi[sz]ations?|corporations?)\b")
 # Which organisations are hiring ("which labs near me are hiring", "what startups are recruiting"):
 # their names, not which roles are in demand ("which roles are hiring").
 WHO_HIRES = re.compile(r"(?:\bwho|\b(?:which|what)\b"

@@ -62,7 +62,7 @@ OFF_SUBJECTS: tuple[str, ...] = (
     # where to live
     "neighbourhood", "neighbourhoods", "neighborhood", "neighborhoods", "apartment", "apartments",
     "flat to rent", "rent a flat", "rent an apartment", "housing", "where to live", "place to live",
-    "best area to live",
+    "best area to live", "should i live", "should we live", "city to live",
     # someone else's accounts and devices
     "hack into", "hacking into", "password", "passwords", "instagram", "tiktok",
     "snapchat", "social media account",
@@ -102,3 +102,16 @@ OTHER_JOBS: tuple[str, ...] = (
     "blockchain developer", "robotics engineer", "hardware engineer", "embedded engineer", "cloud architect",
     "solutions architect", "database administrator", "dba", "it support", "technician",
 )
+
+# The AI field named beside a job: "should I become a nurse or move into AI?" still asks for a path.
+_THE_FIELD = re.compile(r"\b(?:ai|a\.i\.|ml|machine learning|artificial intelligence|data)\b")
+
+
+def becoming_another_job(asked: str, jobs: tuple[str, ...]) -> bool:
+    """Does the asked part weigh becoming one of `jobs` (outside the guide's tracks) with no word
+    of the AI field ("i'm a nurse, should i become a doctor?")? A careers-in-AI guide recommends
+    no such path."""
+    if _THE_FIELD.search(asked):
+        return False
+    return any(re.search(rf"\b(?:become|becoming|be|being|train as|retrain as|switch to|work as)\s+"
+                         rf"(?:an?\s+)?{re.escape(job)}(?:s|es)?\b", asked) for job in jobs)

@@ -171,7 +171,9 @@ class QuestionReader(Conversation):
         if chores:
             return Reading(kind="out_of_scope", foreign=tuple(chores), query=raw, **common)
         ranks_pay = topic == "salary" and direction and not re.search(r"\bme\b", asked)  # not "...for me?"
-        if not phrasing.asks_about_a_topic(low) and not ranks_pay and (
+        # no path in AI: what the guide never covers ("which company to join?"), another job ("become a vet?")
+        elsewhere = gap or off_scope.becoming_another_job(asked, (*jobs, *unprofiled))
+        if not phrasing.asks_about_a_topic(low) and not ranks_pay and not elsewhere and (
                 (not named and phrasing.is_path_request(raw, low)) or (topic in {None, "suits"} and phrasing.asks_for_me(raw))
                 or (own and not named and topic in {None, "suits", "break_in"})) and self._path_or_guide.label(low) != "guide":
             return Reading(kind="path_request", query=raw, **common)

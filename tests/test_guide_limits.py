@@ -39,6 +39,7 @@ def test_pay_at_another_time_than_the_guides_estimates_is_a_gap(reader, question
     ("what does a graduate ai pm earn in the uk", "pay by seniority"),
     ("which startups in berlin are hiring ml engineers?", "employer names"),
     ("who's recruiting data scientists right now", "employer names"),
+    ("what sort of firms hire data scientists?", "employer names"),
 ])
 def test_what_the_guide_never_covers_about_a_role_is_a_gap(reader, question, gap) -> None:
     assert reader.read(question).gap == gap
@@ -61,11 +62,23 @@ def test_jobs_asked_of_or_asked_which_are_no_job_count(reader, question) -> None
     ("what's mistral valued at these days?", "valued at"),
     ("is hugging face going public?", "going public"),
     ("i'm a data scientist in york, could you suggest a good plumber?", "plumber"),
+    ("which town should i live in as an ml engineer?", "should i live"),
 ])
 def test_a_chore_or_other_subject_beside_career_words_is_out_of_scope(reader, question, foreign) -> None:
     reading = reader.read(question)
 
     assert reading.kind == "out_of_scope" and foreign in reading.foreign
+
+
+def test_becoming_another_job_is_no_path_in_ai_unless_ai_is_weighed_beside_it(reader) -> None:
+    assert reader.read("i'm a barista, should i become a plumber?").kind == "out_of_scope"
+    assert reader.read("i'm a barista, should i become a plumber or move into ai?").kind == "path_request"
+
+
+def test_which_employer_to_join_is_a_gap_not_a_path_request(reader) -> None:
+    reading = reader.read("which ai startup should i join?")
+
+    assert reading.gap == "employer names" and reading.kind != "path_request"
 
 
 def test_a_roles_future_is_answered_by_its_own_note_on_it_where_it_has_one(reader) -> None:
