@@ -1,4 +1,4 @@
-"""The answer eval over several datasets side by side (gold, dev..dev19, sealed..sealed6), ours vs naive.
+"""The answer eval over several datasets side by side (gold, dev..dev20, sealed..sealed6), ours vs naive.
 
 `python -m evals.sets` runs each dataset's answer eval in one process (one model load), writes
 each set's own report under `--out/<set>/`, and a combined `--out/sets.md` with the table the
@@ -18,8 +18,8 @@ from evals.run import EVALS_DIR, EvalOptions, EvalReport, format_value, run_eval
 logger = logging.getLogger(__name__)
 
 SETS = ("gold", "dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11",
-        "dev12", "dev13", "dev14", "dev15", "dev16", "dev17", "dev18", "dev19", "sealed", "sealed2", "sealed3",
-        "sealed4", "sealed5", "sealed6")
+        "dev12", "dev13", "dev14", "dev15", "dev16", "dev17", "dev18", "dev19", "dev20", "sealed", "sealed2",
+        "sealed3", "sealed4", "sealed5", "sealed6")
 TABLE = (
     ("n_answerable", "answerable items"),
     ("answerable_accuracy", "fact accuracy"),
