@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING, Any
 from assistant import lexicon, phrasing
 from assistant.gaps import asking as _asking
 from assistant.phrasing import FOLLOW_UP_END, FOLLOW_UP_START, PRONOUN
-from assistant.places import places_in
+from assistant.places import fold, places_in
 from assistant.regions import region_in_text, without_region_words
 from assistant.roles import find_roles
+from core.embeddings import english_words
 
 if TYPE_CHECKING:
     from assistant.understanding import Kind, Reading
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
 # A follow-up of three words or more whose nearest topic asking or quiz question is under this
 # has changed the subject ("btw who's the prime minister of the uk?" 0.28; guide follow-ups 0.45 and up).
 OFF_GUIDE_TOPIC_MAX = 0.35
+# The words of what the guide's subject takes in but the guide does not give ("senior", "remote").
+_GAP_ROOTS = frozenset(phrasing.root(w) for words in lexicon.GAP_TOPICS.values() for phrase in words
+                       for w in phrase.split())
 
 
 class Conversation:
@@ -114,20 +118,30 @@ class Conversation:
             return False
         rest = self._without_role_names(low, tuple(self.roles))  # "a data scientist" is the guide's own
         places = places_in(rest)
+        rest = fold(rest)  # "sao paulo" typed for "São Paulo"
         for _, name, _ in places:  # "and in leeds?" has nothing of its own; "where to live in leeds?" has
-            rest = re.sub(rf"(?<![\w-]){re.escape(name.lower())}(?![\w-])", " ", rest)
+            rest = re.sub(rf"(?<![\w-]){re.escape(fold(name.lower()))}(?![\w-])", " ", rest)
         rest = without_region_words(rest)  # a region's own name ("global tech hubs") asks nothing
         own = [w for w in phrasing.content(rest) if w.isalpha() and w not in lexicon.REGION_WORDS
-               and w not in lexicon.GO_ON and w not in lexicon.LEAD_IN_WORDS]
+               and w not in lexicon.GO_ON and w not in lexicon.LEAD_IN_WORDS and w not in lexicon.POINTS_BACK]
         if not own or any(w in self._skills.terms for w in own):
             # Nothing of its own ("tell me more"), or a term of the roles' profiles ("why is sql such a big deal for it?")
             return False
         far = self._far_from_guide(rest) if own else True
         if len(own) >= 3:  # words enough to tell by meaning
             return far
+        # words that can name a subject: not slang ("tho", "rn") nor an adverb ("generally")
+        subject = [w for w in own if len(w) >= 4 and w in english_words() and not w.endswith("ly")]
+        if (places or region_in_text(low)) and subject and not any(map(self._on_subject, own)):
+            return True  # a place asked about in words the guide never uses: "how pricey is rent in the us?"
         # Too few words to rule a change of subject, enough to keep one ("who's it for though"), as a region does.
         known = self.words.knows_any(own if places else words)  # a place's own words: "rent in leeds?"
         return far and not region_in_text(rest) and not known
+
+    def _on_subject(self, word: str) -> bool:
+        """Is `word` the guide's, one of the gaps in its subject ("senior", "remote") or a comparison's?"""
+        return self.words.in_guide(word) or phrasing.root(word) in _GAP_ROOTS or word in lexicon.HIGHER \
+            or word in lexicon.LOWER
 
     def _far_from_guide(self, text: str, unknown: bool = True) -> bool:
         """Is `text` far by meaning from every way of asking a guide topic or quiz question?

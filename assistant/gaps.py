@@ -124,7 +124,7 @@ def gap_in(low: str, topic: str | None, salaries: Sequence[SalaryRange]) -> str 
     if lexicon.WHO_HIRES.search(told_apart) or (lexicon.EMPLOYERS_ASKED.search(told_apart)
                                                 and not phrasing.found(qualifiers, off_scope.EMPLOYERS)):
         return "employer names"
-    if topic == "salary":
-        if any(e not in qualifiers for e in phrasing.found(low, off_scope.EMPLOYERS)):
+    if topic == "salary":  # an employer in what is asked, not in a remark ("not the linkedin numbers")
+        if any(e not in qualifiers for e in phrasing.found(asked, off_scope.EMPLOYERS)):
             return "pay at particular employers"
     return None

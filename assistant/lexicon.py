@@ -315,6 +315,9 @@ REQUEST_VERBS = ("help", "fix", "write", "check", "explain", "tell", "give", "sh
                  "point", "name")
 GO_ON = frozenset({"tell", "more", "elaborate", "expand", "continue", "details", "detail", "please", "pls", "plz",
                    "explain", "further", "again"})
+# Words that point back to what was just said ("and the uk equivalent?", "is it similar over in canada?").
+POINTS_BACK = frozenset("""equivalent same similar likewise counterpart version too instead either though over
+    there then figure figures number numbers compare comparison different difference about""".split())
 # Words that mark a question about the assistant itself rather than the guide.
 META_WORDS: tuple[str, ...] = (
     "system prompt", "system message", "your instructions", "your rules", "your prompt", "your guidelines",

@@ -12,19 +12,24 @@ _CURRENCY = (r"(?:us\s+|american\s+|canadian\s+|aussie\s+)?"
              r"(?:dollars?|usd|pounds?|gbp|sterling|euros?|eur|rupees?|inr|yen)")
 CONVERSION = re.compile(rf"\bconvert(?:ed|ing)?\b[^?.!]*?\b(?:to|into|in)\s+{_CURRENCY}\b"
                         rf"|\bhow much is\s+[£$€]?\s?\d[\d,.]*\s*k?\s+in\s+{_CURRENCY}\b"
+                        rf"|\b(?:that|it|this|those|these)\s+in\s+{_CURRENCY}\b"  # "what's that in rupees?"
                         r"|\b(?:at|with)\s+(?:today'?s|the current|current)\s+rates?\b")
 # When or where an event takes place ("where is the summit held next spring").
 EVENT_WHEN = re.compile(r"\b(?:when|where)\s+(?:and\s+(?:when|where)\s+)?(?:is|are|will|does|do)\b"
                         r"[^?.!]{1,50}?"
                         r"\b(?:happening|held|taking place|hosted|this year|next year)\b")
+# What a law or regulation says ("what does the ai act require of providers?"): legal text, not careers.
+LAW_SAYS = re.compile(r"\b(?:act|law|laws|regulation|regulations|directive|gdpr|bill|statute)\s+"
+                      r"(?:say|says|said|require|requires|state|states|mandate|mandates|ban|bans)\b")
 # Off subjects told by their shape rather than a word: a name for each.
 OFF_SUBJECT_PATTERNS: dict[str, re.Pattern[str]] = {
-    "currency conversion": CONVERSION, "dates and venues of events": EVENT_WHEN}
+    "currency conversion": CONVERSION, "dates and venues of events": EVENT_WHEN, "what laws say": LAW_SAYS}
 
 # Chores people ask of the assistant that a careers guide does not cover. Asked as a request
 # ("translate ...", "can you write me ..."), whatever career words stand around them.
 CHORES: tuple[str, ...] = (
-    "translate", "translation", "write me", "write a", "write an", "write some", "write code", "python code",
+    "translate", "translation", "how do i say", "how do you say", "how would i say", "write me", "write a",
+    "write an", "write some", "write code", "python code",
     "python script", "a function that", "sql query for", "poem", "poetry", "haiku", "song", "lyrics", "story",
     "joke", "essay", "cover letter", "tutorial", "teach me", "debug", "fix my", "fix this",
     "fix it", "fix that", "how do i fix", "install",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from functools import cache
 
 from assistant import lexicon
@@ -39,13 +40,19 @@ def _gazetteer() -> dict[str, tuple[str, str | None]]:
                     names.setdefault(other.lower(), (city["name"], city.get("countrycode")))
     for continent in lexicon.CONTINENTS:
         names[continent.lower()] = (continent, None)
-    return {k: v for k, v in names.items() if k not in STOP and len(k) > 3}
+    return {fold(k): v for k, v in names.items() if k not in STOP and len(k) > 3}
+
+
+def fold(text: str) -> str:
+    """`text` with its letters' accents taken off, one character for one ("são paulo" -> "sao paulo"),
+    so that a place is found however it is typed and positions in `text` still hold."""
+    return "".join(unicodedata.normalize("NFKD", c)[0] for c in text)
 
 
 def places_in(low: str) -> list[tuple[int, str, str | None]]:
     """(position, name, country code) of every place a lower-case text names, longest names first."""
     gaz = _gazetteer()
-    words = [(m.start(), m.group(0)) for m in re.finditer(r"[a-z][a-z'-]*", low)]
+    words = [(m.start(), m.group(0)) for m in re.finditer(r"[a-z][a-z'-]*", fold(low))]
     found: list[tuple[int, str, str | None]] = []
     taken: set[int] = set()
     for n in (3, 2, 1):

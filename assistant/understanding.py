@@ -171,8 +171,7 @@ class QuestionReader(Conversation):
         if chores:
             return Reading(kind="out_of_scope", foreign=tuple(chores), query=raw, **common)
         ranks_pay = topic == "salary" and direction and not re.search(r"\bme\b", asked)  # not "...for me?"
-        # no path in AI: what the guide never covers ("which company to join?"), another job ("become a vet?")
-        elsewhere = gap or off_scope.becoming_another_job(asked, (*jobs, *unprofiled))
+        elsewhere = self._no_path_in_ai(asked, gap, topic, (*jobs, *unprofiled))
         if not phrasing.asks_about_a_topic(low) and not ranks_pay and not elsewhere and (
                 (not named and phrasing.is_path_request(raw, low)) or (topic in {None, "suits"} and phrasing.asks_for_me(raw))
                 or (own and not named and topic in {None, "suits", "break_in"})) and self._path_or_guide.label(low) != "guide":
@@ -187,6 +186,12 @@ class QuestionReader(Conversation):
         if roles and kind == "role_fact":
             query = f"{roles[0]} {lexicon.TOPIC_LABEL.get(topic or '', topic or '')} {raw}".strip()
         return Reading(kind=kind, foreign=tuple(jobs), skill=skill, query=query, **common)
+
+    @staticmethod
+    def _no_path_in_ai(asked: str, gap: str | None, topic: str | None, jobs: tuple[str, ...]) -> bool:
+        """Is what is asked no path in AI: what the guide never covers, in the asked part itself
+        ("which ai startup should i join?"), or becoming another job ("should i become a vet?")?"""
+        return bool(gap and gap_in(asked, topic, ()) == gap) or off_scope.becoming_another_job(asked, jobs)
 
     def _chores(self, low: str, asked: str, about_a_role: bool) -> list[str]:
         """What the asker wants done or talked about that the guide does not cover: chores, other
@@ -358,8 +363,8 @@ class QuestionReader(Conversation):
 
 # What a yes/no question says is needed: the word after "need", "require", "have to have" ("an MBA").
 _WORD_NOT_LINK = r"(?!(?:to|for|in|at|or|and|as|if|when|before|after)\b)[a-z][\w+#-]*"  # the phrase ends at a link word
-_NEEDS = re.compile(r"\b(?:need|needs|require|requires|have to have|has to have)\s+"
-                    r"(?:to\s+(?!be\b)[a-z]+\s+)?(?:an?\s+|the\s+|any\s+)?"
+_NEEDS = re.compile(r"\b(?:(?:need|needs|require|requires|have to have|has to have)\s+"
+                    r"(?:to\s+(?!be\b)[a-z]+\s+)?|worth\s+(?:[a-z]+ing\s+)?)(?:an?\s+|the\s+|any\s+)?"
                     rf"({_WORD_NOT_LINK}(?:\s+{_WORD_NOT_LINK}){{0,2}})")
 
 

@@ -63,11 +63,32 @@ def test_jobs_asked_of_or_asked_which_are_no_job_count(reader, question) -> None
     ("is hugging face going public?", "going public"),
     ("i'm a data scientist in york, could you suggest a good plumber?", "plumber"),
     ("which town should i live in as an ml engineer?", "should i live"),
+    ("what does the gdpr say about training on personal data?", "what laws say"),
+    ("how would i say 'data scientist' in spanish for my cv?", "how would i say"),
 ])
 def test_a_chore_or_other_subject_beside_career_words_is_out_of_scope(reader, question, foreign) -> None:
     reading = reader.read(question)
 
     assert reading.kind == "out_of_scope" and foreign in reading.foreign
+
+
+def test_a_figure_said_again_in_another_currency_is_a_conversion(reader) -> None:
+    turns = [{"role": "user", "content": "mle salary us"},
+             {"role": "assistant", "content": "$120,000 – $250,000+"}]
+    reading = reader.read("how much is that in euros?", turns)
+
+    assert reading.kind == "out_of_scope" and reading.foreign == ("currency conversion",)
+
+
+def test_an_employer_in_a_remark_beside_the_question_is_no_employers_pay(reader) -> None:
+    assert reader.read("what do mles make in the us? real numbers, not the google ones").gap is None
+    assert reader.read("how much does netflix pay data scientists?").gap == "pay at particular employers"
+
+
+@pytest.mark.parametrize("typed", ["what does a data scientist earn in são paulo?",
+                                   "what does a data scientist earn in sao paulo?"])
+def test_a_place_is_found_with_or_without_its_accents(reader, typed) -> None:
+    assert reader.read(typed).place == "São Paulo"
 
 
 def test_becoming_another_job_is_no_path_in_ai_unless_ai_is_weighed_beside_it(reader) -> None:

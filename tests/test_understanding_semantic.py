@@ -226,3 +226,19 @@ def test_a_superlative_over_a_thing_near_the_guide_is_not_declined(reader, quest
 
 def test_asking_whether_a_person_answers_asks_what_the_assistant_is(reader) -> None:
     assert reader.read("hang on, am i chatting with a human or some software?").topic == "help"
+
+
+def test_a_region_named_beside_words_the_guide_never_uses_changes_the_subject(reader) -> None:
+    turns = history("what does an ml engineer earn in the uk?")
+
+    moved = reader.read("and how pricey is rent in the us?", turns)
+    assert not moved.follow_up and moved.topic != "salary"
+    # a word that points back, an adverb or slang keeps the turn on the last question
+    for kept in ("and the us equivalent?", "in europe generally", "how much in the us tho"):
+        assert reader.read(kept, turns).follow_up, kept
+
+
+def test_a_place_typed_without_its_accents_is_still_a_place_of_a_follow_up(reader) -> None:
+    reading = reader.read("and in sao paulo?", history("what does an ml engineer earn in the uk?"))
+
+    assert reading.follow_up and reading.place == "São Paulo" and reading.topic == "salary"
