@@ -68,7 +68,7 @@ def asked_part(low: str) -> str:
     return " ".join(kept) if asking_any else low
 
 
-def _question_clause(asked: str) -> str:
+def question_clause(asked: str) -> str:
     """The clause that asks, without the context set before it ("moving to toronto next yr, what
     would an mle get paid there?": the move is next year, not the pay)."""
     clauses = re.split(r"(?<=[,;:])\s+", asked)
@@ -97,7 +97,7 @@ def gap_in(low: str, topic: str | None, salaries: Sequence[SalaryRange]) -> str 
     """The name of the guide's gap `low` asks about, or None. `salaries` are the named roles'
     ranges: an employer the guide's own range is about ("at OpenAI") is no gap."""
     told_apart = asked_part(low)
-    asked = _question_clause(asked_part(asking(low) or low))
+    asked = question_clause(asked_part(asking(low) or low))
     qualifiers = " ".join(r.qualifier.lower() for r in salaries)
     for name, words in lexicon.GAP_TOPICS.items():
         if name == "employer names" and phrasing.found(qualifiers, off_scope.EMPLOYERS):

@@ -18,7 +18,7 @@ from typing import Any, Literal, get_args
 
 from assistant import lexicon, off_scope, phrasing, superlatives
 from assistant.conversation import Conversation
-from assistant.gaps import asked_part, gap_in, names_later_year
+from assistant.gaps import asked_part, gap_in, names_later_year, question_clause
 from assistant.gaps import asking as _asking
 from assistant.meaning import NearestAsking
 from assistant.pay_asked import pay_implied, range_end_pay
@@ -189,9 +189,11 @@ class QuestionReader(Conversation):
 
     @staticmethod
     def _no_path_in_ai(asked: str, gap: str | None, topic: str | None, jobs: tuple[str, ...]) -> bool:
-        """Is what is asked no path in AI: what the guide never covers, in the asked part itself
-        ("which ai startup should i join?"), or becoming another job ("should i become a vet?")?"""
-        return bool(gap and gap_in(asked, topic, ()) == gap) or off_scope.becoming_another_job(asked, jobs)
+        """Is what is asked no path in AI: what the guide never covers, in the clause that asks
+        ("which ai startup should i join?", not "i like stats, what should i do?"), or becoming
+        another job ("should i become a vet?")?"""
+        return bool(gap and gap_in(question_clause(asked), topic, ()) == gap) \
+            or off_scope.becoming_another_job(asked, jobs)
 
     def _chores(self, low: str, asked: str, about_a_role: bool) -> list[str]:
         """What the asker wants done or talked about that the guide does not cover: chores, other

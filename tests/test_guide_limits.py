@@ -96,6 +96,12 @@ def test_becoming_another_job_is_no_path_in_ai_unless_ai_is_weighed_beside_it(re
     assert reader.read("i'm a barista, should i become a plumber or move into ai?").kind == "path_request"
 
 
+def test_a_gap_word_in_what_the_asker_tells_does_not_block_their_path_request(reader) -> None:
+    reading = reader.read("i'm a teacher, really into stats and spreadsheets, what should i do?")
+
+    assert reading.kind == "path_request"
+
+
 def test_which_employer_to_join_is_a_gap_not_a_path_request(reader) -> None:
     reading = reader.read("which ai startup should i join?")
 
