@@ -118,7 +118,7 @@ class Conversation:
             return False
         rest = self._without_role_names(low, tuple(self.roles))  # "a data scientist" is the guide's own
         places = places_in(rest)
-        rest = fold(rest)  # "sao paulo" typed for "São Paulo"
+        rest = fold(rest)  # "bogota" typed for "Bogotá"
         for _, name, _ in places:  # "and in leeds?" has nothing of its own; "where to live in leeds?" has
             rest = re.sub(rf"(?<![\w-]){re.escape(fold(name.lower()))}(?![\w-])", " ", rest)
         rest = without_region_words(rest)  # a region's own name ("global tech hubs") asks nothing

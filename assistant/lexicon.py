@@ -263,10 +263,10 @@ SUITS_FRAME = re.compile(r"\b(?:is|are)\s+(?:(?:it|this|that|they|the|a)\s+)?"
                          r"(?:people|someone|somebody|anyone|those|folks|persons?|types?|introverts|"
                          r"extroverts|extraverts|nerds|geeks|creatives|techies)\b(?!\s+(?:with|without)\b)")
 # Which organisations are asked for ("which ai company should i join?", "what big tech firms pay best?");
-# not "which labs", which the guide's research range names ("at OpenAI, DeepMind...").
+# not labs, which the guide's research range names ("at OpenAI, DeepMind...").
 EMPLOYERS_ASKED = re.compile(r"\b(?:which|what)\s+(?:[\w-]+\s+){0,2}?(?:company|companies|employers?|firms?|"
                              r"startups?|organi[sz]ations?|corporations?)\b")
-# Which organisations are hiring ("which labs near me are hiring", "what startups are recruiting"):
+# Which organisations are hiring ("which firms near me are hiring", "what startups are recruiting"):
 # their names, not which roles are in demand ("which roles are hiring").
 WHO_HIRES = re.compile(r"(?:\bwho|\b(?:which|what)\b"
                        r"(?!\s+(?:[\w-]+\s+){0,2}?"
@@ -315,7 +315,7 @@ REQUEST_VERBS = ("help", "fix", "write", "check", "explain", "tell", "give", "sh
                  "point", "name")
 GO_ON = frozenset({"tell", "more", "elaborate", "expand", "continue", "details", "detail", "please", "pls", "plz",
                    "explain", "further", "again"})
-# Words that point back to what was just said ("and the uk equivalent?", "is it similar over in canada?").
+# Words that point back to what was just said ("the same for germany?", "is it similar over in canada?").
 POINTS_BACK = frozenset("""equivalent same similar likewise counterpart version too instead either though over
     there then figure figures number numbers compare comparison different difference about""".split())
 # Words that mark a question about the assistant itself rather than the guide.

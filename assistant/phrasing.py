@@ -280,7 +280,7 @@ def asks_about_a_topic(low: str) -> bool:
 
 
 # "make" is pay only where money is meant: "what do they make in the UK", not "makes a good fit".
-# "more" or "most" as the amount made ("who makes the most?"), not before a thing ("makes most sense").
+# "more" or "most" as the amount made ("who makes the most?"), not before a thing ("makes more sense").
 _AMOUNT = (r"(?:the\s+)?(?:more|less|most|least)"
            r"(?!\s+(?!(?:than|in|at|of|on|among|across|per|overall|now|if|money|cash|bucks)\b)[a-z])")
 MAKES_MONEY = re.compile(r"\bmak(?:e|es|ing)\b(?=\s*(?:$|[?.!,]|in\b|a year|per\b|annually|at\b|on average|"

@@ -44,7 +44,7 @@ def _gazetteer() -> dict[str, tuple[str, str | None]]:
 
 
 def fold(text: str) -> str:
-    """`text` with its letters' accents taken off, one character for one ("são paulo" -> "sao paulo"),
+    """`text` with its letters' accents taken off, one character for one ("bogotá" -> "bogota"),
     so that a place is found however it is typed and positions in `text` still hold."""
     return "".join(unicodedata.normalize("NFKD", c)[0] for c in text)
 
