@@ -160,9 +160,7 @@ GAP_TOPICS: dict[str, tuple[str, ...]] = {
                     "layoffs", "openings", "vacancies", "open positions", "open roles", "how many positions",
                     "job postings", "job listings"),
     "hiring demand": ("job market", "job security", "saturated", "oversaturated", "is there demand", "much demand",
-                      "is demand for", "the demand for", "demand growing", "growing or shrinking",
-                      "shrinking",
-                      "declining", "dying",
+                      "is demand for", "the demand for", "demand growing", "shrinking", "declining", "dying",
                       "dead end", "future-proof", "future proof",
                       "how in demand", "high demand", "still in demand", "most in demand", "more in demand", "job prospects", "prospects", "outlook"),
     # Pay by seniority: the guide gives one range per role and region (checked for pay questions only).
